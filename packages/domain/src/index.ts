@@ -1,0 +1,3 @@
+export * from "./kernel/index.js"
+export * from "./ports/index.js"
+export * from "./usecases/index.js"

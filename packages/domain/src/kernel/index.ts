@@ -1,0 +1,5 @@
+export * from "./decider.js"
+export * from "./details.js"
+export * from "./errors.js"
+export * from "./event.js"
+export * from "./aggregate.js"

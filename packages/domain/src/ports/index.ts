@@ -1,0 +1,5 @@
+export * from "./Clock.js"
+export * from "./Crypto.js"
+export * from "./EventStore.js"
+export * from "./IdGenerator.js"
+export * from "./Projections.js"

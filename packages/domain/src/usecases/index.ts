@@ -1,0 +1,2 @@
+export * from "./execute.js"
+export * from "./load.js"
