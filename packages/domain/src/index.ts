@@ -1,3 +1,7 @@
 export * from "./kernel/index.js"
 export * from "./ports/index.js"
 export * from "./usecases/index.js"
+export * as Identity from "./identity/index.js"
+export * as Catalog from "./catalog/index.js"
+export * as Execution from "./execution/index.js"
+export * as Target from "./target/index.js"

@@ -2,14 +2,17 @@ import { Context, type Effect, type Redacted } from "effect"
 import type { DomainError } from "../kernel/errors.js"
 
 /**
- * An encrypted value as ZITADEL stores it in event payloads (`crypto.CryptoValue`):
- * cryptoType 0 is encryption, 1 is hashing.
+ * An encrypted value as ZITADEL stores it in event payloads (`crypto.CryptoValue`). The Go
+ * struct has no JSON tags, so the payload keys are the Go field names: `CryptoType` (0 is
+ * encryption, 1 is hashing), `Algorithm`, `KeyID` and `Crypted`, a byte slice that Go encodes
+ * as standard base64 with padding.
  */
 export interface CryptoValue {
-  readonly cryptoType: number
-  readonly algorithm: string
-  readonly keyID: string
-  readonly crypted: string
+  readonly CryptoType: number
+  readonly Algorithm: string
+  readonly KeyID: string
+  /** Standard base64 (with padding) of the ciphertext bytes. */
+  readonly Crypted: string
 }
 
 export interface CryptoService {

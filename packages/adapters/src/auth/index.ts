@@ -1,0 +1,2 @@
+export * from "./Authenticator.js"
+export * from "./projections.js"

@@ -1,0 +1,5 @@
+export * from "./executionQueries.js"
+export * from "./executions.js"
+export * from "./search.js"
+export * from "./targetQueries.js"
+export * from "./targets.js"

@@ -1,0 +1,6 @@
+export * from "./instance.js"
+export * from "./org.js"
+export * from "./permissions.js"
+export * from "./setup.js"
+export * from "./user.js"
+export { eventCodec } from "./codec.js"

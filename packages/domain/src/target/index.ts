@@ -1,0 +1,5 @@
+export * from "./aggregate.js"
+export * from "./decide.js"
+export * from "./events.js"
+export * from "./state.js"
+export * from "./usecases.js"
