@@ -61,22 +61,23 @@ const parseMessage = (message: string): { readonly text: string; readonly id: st
 const errorClass = <K extends ErrorKind>(kind: K) => {
   const Encoded = ErrorBody.annotations({ identifier: `${kind}Body` })
   class ApiError extends Schema.Class<ApiError>(`${kind}Error`)({
+    kind: Schema.Literal(kind),
     id: Schema.String,
     message: Schema.String,
     detail: Schema.optional(Schema.String)
-  }) {
-    readonly kind: K = kind
-  }
+  }) {}
   const schema = Schema.transform(Encoded, Schema.typeSchema(ApiError), {
     strict: false,
     decode: (body) => {
       const detail = body.details[0]
       const { id, text } = parseMessage(body.message)
-      return new ApiError({ id: detail?.id ?? id, message: detail?.message ?? text })
+      return new ApiError({ kind, id: detail?.id ?? id, message: detail?.message ?? text })
     },
     encode: (error) => bodyOf(kind, error)
   }).annotations(HttpApiSchema.annotations({ status: kinds[kind].status }))
-  return Object.assign(schema, { make: (fields: ErrorFields) => new ApiError(fields), ApiError })
+  const make = ({ detail, id, message }: ErrorFields) =>
+    new ApiError(detail === undefined ? { kind, id, message } : { kind, id, message, detail })
+  return Object.assign(schema, { make, ApiError })
 }
 
 export const InvalidArgument = errorClass("InvalidArgument")

@@ -2,6 +2,8 @@ import {
   HttpApiBuilder,
   HttpApiError,
   HttpServerError,
+  type HttpApp,
+  HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
 import type { ErrorKind } from "@citadel/domain"
@@ -70,3 +72,11 @@ export const errorMiddleware = HttpApiBuilder.middleware((app) =>
     })
   )
 )
+
+/**
+ * The management API speaks JSON whatever the client says it sends (ZITADEL's gateway does
+ * the same), so a body sent as a form by a careless client is still read as JSON.
+ */
+export const jsonBodies = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+  Effect.updateService(app, HttpServerRequest.HttpServerRequest, (request) =>
+    request.modify({ headers: { ...request.headers, "content-type": "application/json" } }))

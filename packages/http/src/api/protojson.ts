@@ -20,7 +20,10 @@ export const ProtoEnum = <const Names extends ReadonlyArray<string>>(
       encode: (name) => names.indexOf(name)
     })
   )
-  return Schema.Union(byName, byNumber).annotations({ title: identifier })
+  return Schema.Union(byName, byNumber).annotations({
+    title: identifier,
+    message: () => ({ message: `expected one of ${names.join(", ")}`, override: true })
+  })
 }
 
 const durationPattern = /^(-?)(\d{1,12})(?:\.(\d{1,9}))?s$/

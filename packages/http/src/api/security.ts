@@ -1,18 +1,12 @@
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
+import type { Identity } from "@citadel/domain"
 import { Context } from "effect"
-import { PermissionDenied, Unauthenticated } from "./errors.js"
+import { Unauthenticated } from "./errors.js"
 
 /** Who is calling: the authenticated user, its instance and what it may do. */
-export interface Principal {
-  readonly instanceId: string
-  readonly userId: string
-  readonly orgId: string
-  readonly permissions: ReadonlySet<string>
-}
-
 export class CurrentPrincipal extends Context.Tag("citadel/http/CurrentPrincipal")<
   CurrentPrincipal,
-  Principal
+  Identity.Principal
 >() {}
 
 /** Every management call carries `Authorization: Bearer <token>`. */
@@ -21,5 +15,3 @@ export class Authorization extends HttpApiMiddleware.Tag<Authorization>()("Autho
   provides: CurrentPrincipal,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
-
-export { PermissionDenied }
