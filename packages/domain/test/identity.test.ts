@@ -341,7 +341,8 @@ describe("Identity › permissions", () => {
     instanceId: "i",
     userId: "u",
     orgId: "o",
-    permissions: Identity.permissionsOf(roles)
+    permissions: Identity.permissionsOf(roles),
+    orgPermissions: new Map()
   })
 
   it("grants IAM_OWNER the target and execution permissions", () => {

@@ -104,7 +104,8 @@ export const make = Effect.gen(function*() {
         instanceId: row.instance_id,
         userId: row.user_id,
         orgId: row.resource_owner,
-        permissions: Identity.permissionsOf(roles)
+        permissions: Identity.permissionsOf(roles),
+        orgPermissions: new Map()
       } satisfies Identity.Principal
     }).pipe(
       Effect.catchTag("SqlError", () =>

@@ -83,7 +83,10 @@ export interface Principal {
   readonly userId: string
   /** The user's resource owner. */
   readonly orgId: string
+  /** Instance-wide permissions, from the user's instance roles; they cover every org. */
   readonly permissions: ReadonlySet<string>
+  /** Permissions per org id, from the user's roles in those orgs (e.g. ORG_OWNER). */
+  readonly orgPermissions: ReadonlyMap<string, ReadonlySet<string>>
 }
 
 /** ZITADEL's refusal when a caller lacks a permission (`AUTHZ-HKJD33`). */
@@ -96,5 +99,19 @@ export const requirePermission = (
   permission: string
 ): Effect.Effect<void, DomainError> =>
   principal.permissions.has(permission)
+    ? Effect.void
+    : Effect.fail(missingPermission(permission))
+
+/**
+ * Succeeds when the principal holds the permission on the whole instance or in the org that owns
+ * the resource; fails with PermissionDenied otherwise. Use it for every org-owned resource.
+ */
+export const requirePermissionIn = (
+  principal: Principal,
+  resourceOwner: string,
+  permission: string
+): Effect.Effect<void, DomainError> =>
+  principal.permissions.has(permission) ||
+    principal.orgPermissions.get(resourceOwner)?.has(permission) === true
     ? Effect.void
     : Effect.fail(missingPermission(permission))
