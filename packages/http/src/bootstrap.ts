@@ -3,6 +3,7 @@ import { Effect, Layer, Redacted } from "effect"
 import * as fs from "node:fs/promises"
 import type { ServerConfig } from "./config.js"
 import { writePrivateFile } from "./secrets.js"
+import { ensureInitialWebKeys } from "./webkeysBootstrap.js"
 
 /**
  * On the first start: the default instance, its org, the machine user `admin` with a personal
@@ -17,6 +18,7 @@ export const bootstrap = (config: ServerConfig) =>
       orgName: "Citadel",
       adminUserName: "admin"
     })
+    yield* ensureInitialWebKeys(result.instanceId)
     if (result._tag === "AlreadySetUp") {
       const kept = yield* Effect.tryPromise(() => fs.access(config.adminTokenFile)).pipe(
         Effect.isSuccess

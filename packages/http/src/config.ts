@@ -41,10 +41,9 @@ export const readConfig = (
   if (host.trim() === "") bad("HOST", "must not be empty")
 
   const portText = env.PORT ?? "8080"
-  const port = Number(portText)
-  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
-    bad("PORT", "must be an integer from 0 to 65535", portText)
-  }
+  const portValid = /^\d+$/.test(portText) && Number(portText) <= 65535
+  const port = portValid ? Number(portText) : 8080
+  if (!portValid) bad("PORT", "must be an integer from 0 to 65535", portText)
 
   const dataDir = path.resolve(cwd, env.CITADEL_DATA_DIR ?? ".citadel-data")
   if (env.CITADEL_DATA_DIR !== undefined && env.CITADEL_DATA_DIR.trim() === "") {
@@ -62,12 +61,16 @@ export const readConfig = (
     }
   }
 
-  const externalText = env.CITADEL_EXTERNAL_URL ?? `http://${host}:${port === 0 ? 8080 : port}`
+  // The default is derived from HOST and PORT; a bad one of those is reported once, under its name.
+  const urlHost = host.includes(":") ? `[${host}]` : host
+  const externalText = env.CITADEL_EXTERNAL_URL ?? `http://${urlHost}:${port === 0 ? 8080 : port}`
+  const derivedFromBad = env.CITADEL_EXTERNAL_URL === undefined &&
+    (host.trim() === "" || !portValid)
   let externalUrl = new URL("http://localhost")
-  if (!URL.canParse(externalText) || !/^https?:$/.test(new URL(externalText).protocol)) {
-    bad("CITADEL_EXTERNAL_URL", "must be an absolute http or https URL", externalText)
-  } else {
+  if (URL.canParse(externalText) && /^https?:$/.test(new URL(externalText).protocol)) {
     externalUrl = new URL(externalText)
+  } else if (!derivedFromBad) {
+    bad("CITADEL_EXTERNAL_URL", "must be an absolute http or https URL", externalText)
   }
 
   let masterKey: Redacted.Redacted<string> | undefined

@@ -2,13 +2,16 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Either, Layer, Logger, LogLevel } from "effect"
 import * as fs from "node:fs"
 import { readConfig } from "./config.js"
-import { serverLayer } from "./server.js"
 
 const config = readConfig(process.env, process.cwd())
 if (Either.isLeft(config)) {
   for (const problem of config.left) process.stderr.write(`citadel: ${problem}\n`)
   process.exit(2)
 }
+
+// The server's modules load only once the configuration is known to be good, so a bad value
+// is refused at once.
+const { serverLayer } = await import("./server.js")
 
 const { dataDir, logFormat, logLevel } = config.right
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })

@@ -5,30 +5,42 @@ import {
   Database,
   Migrations,
   NodeCrypto,
+  PasswordHasher,
   ProjectionRunner,
   ReadModels,
   SonyflakeIds,
   SqlEventStore,
-  SystemClock
+  SystemClock,
+  WebKeys
 } from "@citadel/adapters"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import * as path from "node:path"
 import { CitadelApi } from "./api/Api.js"
-import { errorMiddleware, jsonBodies } from "./api/middleware.js"
+import { errorMiddleware, normalizeRequest } from "./api/middleware.js"
 import * as Bootstrap from "./bootstrap.js"
 import { ConditionCatalog } from "./catalog.js"
 import type { ServerConfig } from "./config.js"
 import { ActionServiceLive } from "./handlers/actions.js"
 import { AuthorizationLive } from "./handlers/authorization.js"
+import { OrganizationServiceLive } from "./handlers/orgs.js"
+import { ManagementProjectsLive } from "./handlers/projects.js"
 import { SystemLive } from "./handlers/system.js"
+import { UserServiceLive } from "./handlers/users.js"
+import { SessionServiceLive } from "./handlers/sessions.js"
+import { Issuer, OidcDiscoveryLive } from "./handlers/discovery.js"
+import { WebKeyServiceLive } from "./handlers/webkeys.js"
 import { loadOrCreateMasterKey } from "./secrets.js"
 
 /** Every read model the server keeps. */
 export const projections = [
   ...Auth.authProjections,
   ReadModels.TargetsProjection,
-  ReadModels.ExecutionsProjection
+  ReadModels.ExecutionsProjection,
+  ReadModels.ProjectsProjection,
+  WebKeys.WebKeysProjection,
+  ReadModels.Users2Projection,
+  ReadModels.SessionsProjection
 ]
 
 /** The database, migrated, with the event store, the projections and the ports over it. */
@@ -51,13 +63,19 @@ const core = (config: ServerConfig) => {
     ProjectionRunner.layer(projections, { pollInterval: "1 second" }),
     SystemClock.layer,
     SonyflakeIds.layer(),
+    PasswordHasher.layer(),
+    WebKeys.NodeKeyGenerator.layer,
     crypto
   )
   return ports.pipe(Layer.provideMerge(migrated))
 }
 
 const api = HttpApiBuilder.api(CitadelApi).pipe(
-  Layer.provide([SystemLive, ActionServiceLive]),
+  Layer.provide([SystemLive, ActionServiceLive, OrganizationServiceLive]),
+  Layer.provide([WebKeyServiceLive, OidcDiscoveryLive]),
+  Layer.provide(UserServiceLive),
+  Layer.provide(SessionServiceLive),
+  Layer.provide(ManagementProjectsLive),
   Layer.provide(AuthorizationLive),
   Layer.provide(Auth.layer),
   Layer.provide(ConditionCatalog.layer)
@@ -65,10 +83,11 @@ const api = HttpApiBuilder.api(CitadelApi).pipe(
 
 /** The whole server: bootstrap first, then HTTP on the configured address. */
 export const serverLayer = (config: ServerConfig) =>
-  HttpApiBuilder.serve((app) => HttpMiddleware.logger(jsonBodies(app))).pipe(
+  HttpApiBuilder.serve((app) => HttpMiddleware.logger(normalizeRequest(app))).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(errorMiddleware),
     Layer.provide(api),
+    Layer.provide(Issuer.layer(config)),
     HttpServer.withLogAddress,
     Layer.provide(NodeHttpServer.layer(createServer, { host: config.host, port: config.port })),
     Layer.provide(Bootstrap.layer(config)),

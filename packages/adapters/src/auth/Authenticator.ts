@@ -16,7 +16,8 @@ import { Context, Effect, Layer, Redacted } from "effect"
 export interface AuthenticatorService {
   /**
    * The principal a token stands for. Fails with Unauthenticated when the token is unknown,
-   * removed or expired, or its user is not active; the message never says which.
+   * removed or expired, its user is not active, or the user's org is deactivated or removed;
+   * the message never says which. `orgPermissions` holds the permissions of the user's org roles.
    */
   readonly authenticate: (
     bearerToken: Redacted.Redacted<string>
@@ -44,9 +45,16 @@ interface TokenRow {
   readonly expiration: unknown
   readonly resource_owner: string
   readonly state: unknown
+  /** The state of the user's org; null when the org is not projected. */
+  readonly org_state: unknown
 }
 
 interface MemberRow {
+  readonly roles: unknown
+}
+
+interface OrgMemberRow {
+  readonly org_id: string
   readonly roles: unknown
 }
 
@@ -66,15 +74,23 @@ export const make = Effect.gen(function*() {
 
   const lookup = (digest: string) =>
     sql<TokenRow>`
-      SELECT t.instance_id, t.user_id, t.expiration, u.resource_owner, u.state
+      SELECT t.instance_id, t.user_id, t.expiration, u.resource_owner, u.state,
+        o.state AS org_state
       FROM projections.personal_access_tokens t
       JOIN projections.users u ON u.instance_id = t.instance_id AND u.id = t.user_id
+      LEFT JOIN projections.orgs o ON o.instance_id = u.instance_id AND o.id = u.resource_owner
       WHERE t.token_hash = ${digest}
     `
 
   const rolesOf = (instanceId: string, userId: string) =>
     sql<MemberRow>`
       SELECT roles FROM projections.instance_members
+      WHERE instance_id = ${instanceId} AND user_id = ${userId}
+    `
+
+  const orgRolesOf = (instanceId: string, userId: string) =>
+    sql<OrgMemberRow>`
+      SELECT org_id, roles FROM projections.org_members
       WHERE instance_id = ${instanceId} AND user_id = ${userId}
     `
 
@@ -92,6 +108,10 @@ export const make = Effect.gen(function*() {
       if (Number(row.state) !== Identity.userStateNumber.active) {
         return yield* Effect.fail(unknownToken())
       }
+      // A deactivated or removed org locks its users out, as ZITADEL does.
+      if (row.org_state !== null && Number(row.org_state) !== Identity.orgStateNumber.active) {
+        return yield* Effect.fail(unknownToken())
+      }
 
       const now = yield* clock.now
       if (toDate(row.expiration).getTime() <= now.getTime()) {
@@ -100,12 +120,16 @@ export const make = Effect.gen(function*() {
 
       const members = yield* rolesOf(row.instance_id, row.user_id)
       const roles = members.flatMap((member) => toRoles(member.roles))
+      const orgMembers = yield* orgRolesOf(row.instance_id, row.user_id)
+      const orgPermissions = new Map(
+        orgMembers.map((member) => [member.org_id, Identity.permissionsOf(toRoles(member.roles))])
+      )
       return {
         instanceId: row.instance_id,
         userId: row.user_id,
         orgId: row.resource_owner,
         permissions: Identity.permissionsOf(roles),
-        orgPermissions: new Map()
+        orgPermissions
       } satisfies Identity.Principal
     }).pipe(
       Effect.catchTag("SqlError", () =>

@@ -7,6 +7,7 @@ import { Identity, type StoredEvent } from "@citadel/domain"
 import { SqlClient, type SqlError } from "@effect/sql"
 import { Effect, Option } from "effect"
 import type { Projection } from "../projections/Projection.js"
+import { OrgMembersProjection, OrgsProjection } from "../readmodels/orgs.js"
 
 type Apply = Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
 
@@ -279,9 +280,11 @@ export const usersProjection: Projection = {
   apply: applyUser
 }
 
-/** The three read models authentication reads. */
+/** The read models authentication reads: tokens, instance members, users, orgs, org members. */
 export const authProjections: ReadonlyArray<Projection> = [
   personalAccessTokensProjection,
   instanceMembersProjection,
-  usersProjection
+  usersProjection,
+  OrgsProjection,
+  OrgMembersProjection
 ]

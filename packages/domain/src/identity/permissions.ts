@@ -63,9 +63,32 @@ const iamOwnerViewer: ReadonlyArray<string> = [
   "userschema.read", "session.read"
 ]
 
+/** ORG_OWNER: granted per org, by an `org.member.added` of that org. */
+const orgOwner: ReadonlyArray<string> = [
+  "org.read", "org.global.read", "org.write", "org.delete",
+  "org.member.read", "org.member.write", "org.member.delete",
+  "org.idp.read", "org.idp.write", "org.idp.delete",
+  "org.action.read", "org.action.write", "org.action.delete",
+  "org.flow.read", "org.flow.write", "org.flow.delete",
+  "org.feature.read", "org.feature.write", "org.feature.delete",
+  "user.read", "user.global.read", "user.write", "user.delete",
+  "user.grant.read", "user.grant.write", "user.grant.delete",
+  "user.membership.read", "user.credential.write", "user.passkey.write",
+  "user.feature.read", "user.feature.write", "user.feature.delete",
+  "policy.read", "policy.write", "policy.delete",
+  "project.read", "project.create", "project.write", "project.delete",
+  "project.member.read", "project.member.write", "project.member.delete",
+  "project.role.read", "project.role.write", "project.role.delete",
+  "project.app.read", "project.app.write",
+  "project.grant.read", "project.grant.write", "project.grant.delete",
+  "project.grant.member.read", "project.grant.member.write", "project.grant.member.delete",
+  "session.read", "session.delete"
+]
+
 export const rolePermissions: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   [Role.IamOwner, new Set(iamOwner)],
-  [Role.IamOwnerViewer, new Set(iamOwnerViewer)]
+  [Role.IamOwnerViewer, new Set(iamOwnerViewer)],
+  [Role.OrgOwner, new Set(orgOwner)]
 ])
 
 /** The union of the permissions the roles grant. */

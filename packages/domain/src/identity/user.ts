@@ -4,8 +4,9 @@ import type { UniqueConstraint } from "../kernel/event.js"
 import { eventCodec, exhaustive } from "./codec.js"
 
 /**
- * The user aggregate: type `user`, id = user id, resource owner = the user's org id. Modelled
- * for machine users and their personal access tokens (PATs).
+ * The user aggregate: type `user`, id = user id, resource owner = the user's org id. Human users
+ * (profile, email, phone, password, password checks) and machine users (PATs, client secret).
+ * The deciders live in `../user/`.
  */
 
 // Events -----------------------------------------------------------------------------------
@@ -19,6 +20,50 @@ export const MachineAdded = Schema.TaggedStruct("MachineAdded", {
   description: Schema.optionalWith(Schema.String, { default: () => "" }),
   accessTokenType: Schema.optionalWith(Schema.Number, { default: () => AccessTokenType.Bearer })
 })
+
+/** ZITADEL's `domain.Gender`: 0 unspecified, 1 female, 2 male, 3 diverse. */
+export const Gender = { Unspecified: 0, Female: 1, Male: 2, Diverse: 3 } as const
+
+const optionalText = Schema.optionalWith(Schema.String, { default: () => "" })
+
+/**
+ * `user.human.added`, with ZITADEL's payload names. The password arrives as `encodedHash` (a
+ * PHC / modular crypt string, as ZITADEL writes since its switch to passwap); events that carry
+ * only the older encrypted `secret` have no password we can check.
+ */
+export const HumanAdded = Schema.TaggedStruct("HumanAdded", {
+  userName: Schema.String,
+  firstName: optionalText,
+  lastName: optionalText,
+  nickName: optionalText,
+  displayName: optionalText,
+  preferredLanguage: optionalText,
+  gender: Schema.optionalWith(Schema.Number, { default: () => Gender.Unspecified }),
+  email: optionalText,
+  phone: optionalText,
+  encodedHash: optionalText,
+  changeRequired: Schema.optionalWith(Schema.Boolean, { default: () => false })
+})
+
+export const HumanEmailVerified = Schema.TaggedStruct("HumanEmailVerified", {})
+export const HumanPhoneVerified = Schema.TaggedStruct("HumanPhoneVerified", {})
+
+export const UsernameChanged = Schema.TaggedStruct("UsernameChanged", { userName: Schema.String })
+
+export const HumanPasswordChanged = Schema.TaggedStruct("HumanPasswordChanged", {
+  encodedHash: Schema.String,
+  changeRequired: Schema.optionalWith(Schema.Boolean, { default: () => false })
+})
+
+export const HumanPasswordCheckSucceeded = Schema.TaggedStruct("HumanPasswordCheckSucceeded", {})
+export const HumanPasswordCheckFailed = Schema.TaggedStruct("HumanPasswordCheckFailed", {})
+
+/** `user.machine.secret.set` with ZITADEL's `hashedSecret` (the client secret's PHC hash). */
+export const MachineSecretSet = Schema.TaggedStruct("MachineSecretSet", {
+  hashedSecret: Schema.String
+})
+
+export const MachineSecretRemoved = Schema.TaggedStruct("MachineSecretRemoved", {})
 
 export const UserDeactivated = Schema.TaggedStruct("UserDeactivated", {})
 export const UserReactivated = Schema.TaggedStruct("UserReactivated", {})
@@ -43,6 +88,15 @@ export const PersonalAccessTokenRemoved = Schema.TaggedStruct("PersonalAccessTok
 
 export const UserEvent = Schema.Union(
   MachineAdded,
+  HumanAdded,
+  HumanEmailVerified,
+  HumanPhoneVerified,
+  UsernameChanged,
+  HumanPasswordChanged,
+  HumanPasswordCheckSucceeded,
+  HumanPasswordCheckFailed,
+  MachineSecretSet,
+  MachineSecretRemoved,
   UserDeactivated,
   UserReactivated,
   UserLocked,
@@ -55,6 +109,15 @@ export type UserEvent = typeof UserEvent.Type
 
 export const userEventTypes = {
   MachineAdded: "user.machine.added",
+  HumanAdded: "user.human.added",
+  HumanEmailVerified: "user.human.email.verified",
+  HumanPhoneVerified: "user.human.phone.verified",
+  UsernameChanged: "user.username.changed",
+  HumanPasswordChanged: "user.human.password.changed",
+  HumanPasswordCheckSucceeded: "user.human.password.check.succeeded",
+  HumanPasswordCheckFailed: "user.human.password.check.failed",
+  MachineSecretSet: "user.machine.secret.set",
+  MachineSecretRemoved: "user.machine.secret.removed",
   UserDeactivated: "user.deactivated",
   UserReactivated: "user.reactivated",
   UserLocked: "user.locked",
@@ -83,33 +146,115 @@ export interface PersonalAccessToken {
   readonly tokenHash: string
 }
 
+export interface HumanProfile {
+  readonly firstName: string
+  readonly lastName: string
+  readonly nickName: string
+  readonly displayName: string
+  readonly preferredLanguage: string
+  readonly gender: number
+  readonly email: string
+  readonly isEmailVerified: boolean
+  readonly phone: string
+  readonly isPhoneVerified: boolean
+}
+
 export interface UserState {
   readonly status: UserStatus
+  /** `none` until the user is added. */
+  readonly kind: "none" | "human" | "machine"
   readonly userName: string
+  /** The machine's name; empty for humans. */
   readonly name: string
   readonly tokens: ReadonlyMap<string, PersonalAccessToken>
+  /** Present for human users. */
+  readonly human: HumanProfile | undefined
+  /** The password's encoded hash; empty when the user has none. */
+  readonly encodedHash: string
+  readonly passwordChangeRequired: boolean
+  /** Failed password checks since the last success or unlock (ZITADEL's lockout counter). */
+  readonly failedPasswordChecks: number
+  /** The machine's hashed client secret; empty when none is set. */
+  readonly hashedSecret: string
 }
 
 export const initialUser: UserState = {
   status: "unspecified",
+  kind: "none",
   userName: "",
   name: "",
-  tokens: new Map()
+  tokens: new Map(),
+  human: undefined,
+  encodedHash: "",
+  passwordChangeRequired: false,
+  failedPasswordChecks: 0,
+  hashedSecret: ""
 }
+
+const withHuman = (state: UserState, change: Partial<HumanProfile>): UserState =>
+  state.human === undefined ? state : { ...state, human: { ...state.human, ...change } }
 
 export const evolveUser = (state: UserState, event: UserEvent): UserState => {
   switch (event._tag) {
     case "MachineAdded":
-      return { ...state, status: "active", userName: event.userName, name: event.name }
+      return {
+        ...state,
+        status: "active",
+        kind: "machine",
+        userName: event.userName,
+        name: event.name
+      }
+    case "HumanAdded":
+      return {
+        ...state,
+        status: "active",
+        kind: "human",
+        userName: event.userName,
+        human: {
+          firstName: event.firstName,
+          lastName: event.lastName,
+          nickName: event.nickName,
+          displayName: event.displayName,
+          preferredLanguage: event.preferredLanguage,
+          gender: event.gender,
+          email: event.email,
+          isEmailVerified: false,
+          phone: event.phone,
+          isPhoneVerified: false
+        },
+        encodedHash: event.encodedHash,
+        passwordChangeRequired: event.changeRequired
+      }
+    case "HumanEmailVerified":
+      return withHuman(state, { isEmailVerified: true })
+    case "HumanPhoneVerified":
+      return withHuman(state, { isPhoneVerified: true })
+    case "UsernameChanged":
+      return { ...state, userName: event.userName }
+    case "HumanPasswordChanged":
+      return {
+        ...state,
+        encodedHash: event.encodedHash,
+        passwordChangeRequired: event.changeRequired
+      }
+    case "HumanPasswordCheckSucceeded":
+      return { ...state, failedPasswordChecks: 0 }
+    case "HumanPasswordCheckFailed":
+      return { ...state, failedPasswordChecks: state.failedPasswordChecks + 1 }
+    case "MachineSecretSet":
+      return { ...state, hashedSecret: event.hashedSecret }
+    case "MachineSecretRemoved":
+      return { ...state, hashedSecret: "" }
     case "UserDeactivated":
       return { ...state, status: "inactive" }
     case "UserReactivated":
-    case "UserUnlocked":
       return { ...state, status: "active" }
+    case "UserUnlocked":
+      return { ...state, status: "active", failedPasswordChecks: 0 }
     case "UserLocked":
       return { ...state, status: "locked" }
     case "UserRemoved":
-      return { ...state, status: "removed", tokens: new Map() }
+      return { ...state, status: "removed", tokens: new Map(), hashedSecret: "" }
     case "PersonalAccessTokenAdded":
       return {
         ...state,
@@ -135,20 +280,32 @@ export const evolveUser = (state: UserState, event: UserEvent): UserState => {
  * User names are unique per instance (ZITADEL's `usernames` constraint with
  * `userLoginMustBeDomain` off, its default).
  */
+export const userNameConstraint = "usernames"
+
+const addUserName = (userName: string): UniqueConstraint => ({
+  action: "add",
+  type: userNameConstraint,
+  field: userName,
+  errorId: "V3-DKcYh",
+  message: "Errors.User.AlreadyExists"
+})
+
 const userConstraints = (state: UserState, event: UserEvent): ReadonlyArray<UniqueConstraint> => {
   switch (event._tag) {
     case "MachineAdded":
-      return [{
-        action: "add",
-        type: "usernames",
-        field: event.userName,
-        errorId: "V3-DKcYh",
-        message: "Errors.User.AlreadyExists"
-      }]
+    case "HumanAdded":
+      return [addUserName(event.userName)]
+    case "UsernameChanged":
+      return event.userName === state.userName
+        ? []
+        : [
+          { action: "remove", type: userNameConstraint, field: state.userName },
+          addUserName(event.userName)
+        ]
     case "UserRemoved":
       return state.userName === ""
         ? []
-        : [{ action: "remove", type: "usernames", field: state.userName }]
+        : [{ action: "remove", type: userNameConstraint, field: state.userName }]
     default:
       return []
   }

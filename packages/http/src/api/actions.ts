@@ -11,12 +11,13 @@ const Endpoint = Schema.String.pipe(Schema.maxLength(2048))
 
 const InterruptOnError = Schema.Struct({ interruptOnError: Schema.optional(Schema.Boolean) })
 
-export const PayloadType = ProtoEnum("PayloadType", [
+export const payloadTypeNames = [
   "PAYLOAD_TYPE_UNSPECIFIED",
   "PAYLOAD_TYPE_JSON",
   "PAYLOAD_TYPE_JWT",
   "PAYLOAD_TYPE_JWE"
-])
+] as const
+export const PayloadType = ProtoEnum("PayloadType", payloadTypeNames)
 
 const TargetTypeFields = {
   restWebhook: Schema.optional(InterruptOnError),
@@ -54,7 +55,7 @@ export const Target = Schema.Struct({
   payloadType: PayloadType
 }).annotations({ identifier: "Target" })
 
-const TextFilterMethod = ProtoEnum("TextFilterMethod", [
+export const textFilterMethodNames = [
   "TEXT_FILTER_METHOD_EQUALS",
   "TEXT_FILTER_METHOD_EQUALS_IGNORE_CASE",
   "TEXT_FILTER_METHOD_STARTS_WITH",
@@ -63,9 +64,10 @@ const TextFilterMethod = ProtoEnum("TextFilterMethod", [
   "TEXT_FILTER_METHOD_CONTAINS_IGNORE_CASE",
   "TEXT_FILTER_METHOD_ENDS_WITH",
   "TEXT_FILTER_METHOD_ENDS_WITH_IGNORE_CASE"
-])
+] as const
+const TextFilterMethod = ProtoEnum("TextFilterMethod", textFilterMethodNames)
 
-export const TargetFieldName = ProtoEnum("TargetFieldName", [
+export const targetFieldNames = [
   "TARGET_FIELD_NAME_UNSPECIFIED",
   "TARGET_FIELD_NAME_ID",
   "TARGET_FIELD_NAME_CREATED_DATE",
@@ -75,7 +77,8 @@ export const TargetFieldName = ProtoEnum("TargetFieldName", [
   "TARGET_FIELD_NAME_URL",
   "TARGET_FIELD_NAME_TIMEOUT",
   "TARGET_FIELD_NAME_INTERRUPT_ON_ERROR"
-])
+] as const
+export const TargetFieldName = ProtoEnum("TargetFieldName", targetFieldNames)
 
 const Pagination = Schema.Struct({
   offset: Schema.optional(UInt64),
@@ -146,12 +149,13 @@ export const ExecutionSearchFilter = Schema.Struct({
   includeFilter: Schema.optional(Schema.Struct({ include: Condition }))
 })
 
-export const ExecutionFieldName = ProtoEnum("ExecutionFieldName", [
+export const executionFieldNames = [
   "EXECUTION_FIELD_NAME_UNSPECIFIED",
   "EXECUTION_FIELD_NAME_ID",
   "EXECUTION_FIELD_NAME_CREATED_DATE",
   "EXECUTION_FIELD_NAME_CHANGED_DATE"
-])
+] as const
+export const ExecutionFieldName = ProtoEnum("ExecutionFieldName", executionFieldNames)
 
 export const ListExecutionsRequest = Schema.Struct({
   pagination: Schema.optional(Pagination),

@@ -74,9 +74,21 @@ export const errorMiddleware = HttpApiBuilder.middleware((app) =>
 )
 
 /**
- * The management API speaks JSON whatever the client says it sends (ZITADEL's gateway does
- * the same), so a body sent as a form by a careless client is still read as JSON.
+ * Before routing: the management API speaks JSON whatever the client says it sends (ZITADEL's
+ * gateway does the same), so a body sent as a form by a careless client is still read as JSON;
+ * and a path holding an encoded NUL character, which no id can contain, is refused.
  */
-export const jsonBodies = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.updateService(app, HttpServerRequest.HttpServerRequest, (request) =>
-    request.modify({ headers: { ...request.headers, "content-type": "application/json" } }))
+export const normalizeRequest = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    request.url.includes("%00")
+      ? Effect.succeed(respond(
+        "InvalidArgument",
+        "API-nu1l0",
+        "Errors.Invalid.Argument",
+        "the path must not contain a NUL character"
+      ))
+      : Effect.provideService(
+        app,
+        HttpServerRequest.HttpServerRequest,
+        request.modify({ headers: { ...request.headers, "content-type": "application/json" } })
+      ))

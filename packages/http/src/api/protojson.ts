@@ -79,13 +79,36 @@ export const camelKeys = (value: unknown): unknown => {
 
 /**
  * A request body schema that also accepts the proto's snake_case field names. The OpenAPI
- * document shows the camelCase form.
+ * document shows the camelCase form. An empty body (which the server reads as null) is the
+ * empty message, as ZITADEL's REST gateway treats it.
  */
 export const RequestBody = <A, I>(schema: Schema.Schema<A, I, never>) => {
   const { $schema: _, ...jsonSchema } = JSONSchema.make(schema)
-  return Schema.transform(Schema.Unknown, schema, {
+  return Schema.transformOrFail(Schema.Unknown, schema, {
     strict: false,
-    decode: camelKeys,
-    encode: (encoded) => encoded
+    decode: (body, _, ast) => {
+      const normalized = camelKeys(body === null ? {} : body)
+      const path = nulPath(normalized, [])
+      if (path === undefined) return ParseResult.succeed(normalized)
+      const issue = new ParseResult.Type(ast, body, nulMessage)
+      const [head, ...tail] = path
+      return ParseResult.fail(
+        head === undefined ? issue : new ParseResult.Pointer([head, ...tail], normalized, issue)
+      )
+    },
+    encode: ParseResult.succeed
   }).annotations({ jsonSchema })
+}
+
+const nulMessage = "must not contain a NUL character"
+
+/** Where a string holding U+0000 sits, which no text column can store. */
+const nulPath = (value: unknown, path: Array<PropertyKey>): Array<PropertyKey> | undefined => {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined
+  if (value === null || typeof value !== "object") return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulPath(inner, [...path, Array.isArray(value) ? Number(key) : key])
+    if (found !== undefined) return found
+  }
+  return undefined
 }

@@ -11,7 +11,7 @@ import {
   Target
 } from "@citadel/domain"
 import { Duration, Effect, Option, Redacted, type Schema } from "effect"
-import type * as Api from "../api/actions.js"
+import * as Api from "../api/actions.js"
 import { CitadelApi } from "../api/Api.js"
 import { CurrentPrincipal } from "../api/security.js"
 import { ConditionCatalog, servedMethods } from "../catalog.js"
@@ -29,15 +29,8 @@ const permission = {
   executionRead: "action.execution.read"
 } as const
 
-const payloadTypeNames = [
-  "PAYLOAD_TYPE_UNSPECIFIED",
-  "PAYLOAD_TYPE_JSON",
-  "PAYLOAD_TYPE_JWT",
-  "PAYLOAD_TYPE_JWE"
-] as const
-
 const toPayloadType = (name: Type<typeof Api.PayloadType>) =>
-  payloadTypeNames.indexOf(name) as Target.PayloadType
+  Api.payloadTypeNames.indexOf(name) as Target.PayloadType
 
 const invalidTarget = (detail: string) =>
   invalidArgument("TARGET-0n30f", "Errors.Target.Invalid", detail)
@@ -89,35 +82,12 @@ const toTarget = (view: ReadModels.TargetView): Type<typeof Api.Target> => {
       : { restAsync: {} }),
     timeout: BigInt(view.timeoutNs),
     endpoint: view.endpoint,
-    payloadType: payloadTypeNames[view.payloadType] ?? "PAYLOAD_TYPE_UNSPECIFIED"
+    payloadType: Api.payloadTypeNames[view.payloadType] ?? "PAYLOAD_TYPE_UNSPECIFIED"
   }
 }
 
 const sortingIndex = <N extends string>(names: ReadonlyArray<N>, name: N | undefined) =>
   name === undefined ? 0 : names.indexOf(name)
-
-const targetFieldNames = [
-  "TARGET_FIELD_NAME_UNSPECIFIED",
-  "TARGET_FIELD_NAME_ID",
-  "TARGET_FIELD_NAME_CREATED_DATE",
-  "TARGET_FIELD_NAME_CHANGED_DATE",
-  "TARGET_FIELD_NAME_NAME",
-  "TARGET_FIELD_NAME_TARGET_TYPE",
-  "TARGET_FIELD_NAME_URL",
-  "TARGET_FIELD_NAME_TIMEOUT",
-  "TARGET_FIELD_NAME_INTERRUPT_ON_ERROR"
-] as const
-
-const textMethods = [
-  "TEXT_FILTER_METHOD_EQUALS",
-  "TEXT_FILTER_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_FILTER_METHOD_STARTS_WITH",
-  "TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_FILTER_METHOD_CONTAINS",
-  "TEXT_FILTER_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_FILTER_METHOD_ENDS_WITH",
-  "TEXT_FILTER_METHOD_ENDS_WITH_IGNORE_CASE"
-] as const
 
 const invalidFilter = (detail: string) =>
   invalidArgument("QUERY-f1lt3r", "Errors.Query.InvalidRequest", detail)
@@ -138,7 +108,7 @@ const toTargetFilters = (filters: ReadonlyArray<Type<typeof Api.TargetSearchFilt
           _tag: "TargetName",
           name: filter.targetNameFilter!.targetName,
           method: ReadModels.textFilterMethods[
-            textMethods.indexOf(filter.targetNameFilter!.method ?? "TEXT_FILTER_METHOD_EQUALS")
+            Api.textFilterMethodNames.indexOf(filter.targetNameFilter!.method ?? "TEXT_FILTER_METHOD_EQUALS")
           ]!
         }
         : { _tag: "InTargetIds", ids: filter.inTargetIdsFilter!.targetIds }))
@@ -182,13 +152,6 @@ const toExecutionFilters = (filters: ReadonlyArray<Type<typeof Api.ExecutionSear
           )
       }
     }))
-
-const executionFieldNames = [
-  "EXECUTION_FIELD_NAME_UNSPECIFIED",
-  "EXECUTION_FIELD_NAME_ID",
-  "EXECUTION_FIELD_NAME_CREATED_DATE",
-  "EXECUTION_FIELD_NAME_CHANGED_DATE"
-] as const
 
 /**
  * Runs a handler body for the caller after checking its permission, waits until the read models
@@ -287,7 +250,7 @@ export const ActionServiceLive = HttpApiBuilder.group(CitadelApi, "ActionService
         authorized(permission.targetRead, (principal) =>
           Effect.gen(function*() {
             const filters = yield* toTargetFilters(payload.filters ?? [])
-            const index = sortingIndex(targetFieldNames, payload.sortingColumn)
+            const index = sortingIndex(Api.targetFieldNames, payload.sortingColumn)
             const page = yield* ReadModels.searchTargets(principal.instanceId, {
               ...payload.pagination,
               sortingColumn: index === 0 ? undefined : ReadModels.targetSortingColumns[index - 1],
@@ -316,7 +279,7 @@ export const ActionServiceLive = HttpApiBuilder.group(CitadelApi, "ActionService
         authorized(permission.executionRead, (principal) =>
           Effect.gen(function*() {
             const filters = yield* toExecutionFilters(payload.filters ?? [])
-            const index = sortingIndex(executionFieldNames, payload.sortingColumn)
+            const index = sortingIndex(Api.executionFieldNames, payload.sortingColumn)
             const page = yield* ReadModels.searchExecutions(principal.instanceId, {
               ...payload.pagination,
               sortingColumn: index === 0

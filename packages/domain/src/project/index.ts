@@ -1,0 +1,7 @@
+export * from "./aggregate.js"
+export * from "./compliance.js"
+export * from "./decide.js"
+export * from "./events.js"
+export * from "./orgStatus.js"
+export * from "./state.js"
+export * from "./usecases.js"

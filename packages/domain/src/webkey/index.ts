@@ -1,0 +1,6 @@
+export * from "./aggregate.js"
+export * from "./config.js"
+export * from "./decide.js"
+export * from "./events.js"
+export * from "./state.js"
+export * from "./usecases.js"
