@@ -8,7 +8,10 @@ import { WebKeyService } from "./api/webkeys.js"
 import { SessionService } from "./api/sessions.js"
 
 /** The gRPC service each HTTP group stands for, as ZITADEL names it. */
-const grpcServices: ReadonlyArray<{ readonly name: string; readonly endpoints: Iterable<string> }> = [
+const grpcServices: ReadonlyArray<{
+  readonly name: string
+  readonly endpoints: Iterable<string>
+}> = [
   { name: "zitadel.action.v2.ActionService", endpoints: Object.keys(ActionService.endpoints) },
   {
     name: "zitadel.org.v2.OrganizationService",

@@ -34,7 +34,8 @@ export const readConfig = (
 ): Either.Either<ServerConfig, ReadonlyArray<string>> => {
   const problems: Array<string> = []
   const bad = (name: string, rule: string, value?: string) => {
-    problems.push(value === undefined ? `${name} ${rule}` : `${name} ${rule}, got ${JSON.stringify(value)}`)
+    const got = value === undefined ? "" : `, got ${JSON.stringify(value)}`
+    problems.push(`${name} ${rule}${got}`)
   }
 
   const host = env.HOST ?? "127.0.0.1"

@@ -11,7 +11,8 @@ import {
   type JsonPayload,
   type PendingEvent,
   type Position,
-  type StoredEvent
+  type StoredEvent,
+  type UniqueConstraint
 } from "@citadel/domain"
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -160,31 +161,65 @@ const latestSequences = (aggregates: ReadonlyArray<AggregateKey>) =>
     return latest
   })
 
-const applyConstraints = (events: ReadonlyArray<PendingEvent>) =>
+type AddConstraint = Extract<UniqueConstraint, { readonly action: "add" }>
+
+const removeConstraints = (instanceId: string, removed: ReadonlyArray<UniqueConstraint>) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql`
+      DELETE FROM eventstore.unique_constraints
+      WHERE instance_id = ${instanceId}
+        AND (unique_type, unique_field) IN (${
+      sql.csv(removed.map((c) => sql`(${c.type}, ${c.field})`))
+    })
+    `)
+
+/** Takes the constraints in one statement; the first one already taken fails the append. */
+const addConstraints = (instanceId: string, added: ReadonlyArray<AddConstraint>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ readonly unique_type: string; readonly unique_field: string }>`
+      INSERT INTO eventstore.unique_constraints ${
+      sql.insert(added.map((c) => ({
+        instance_id: instanceId,
+        unique_type: c.type,
+        unique_field: c.field
+      })))
+    }
+      ON CONFLICT DO NOTHING
+      RETURNING unique_type, unique_field
+    `
+    const taken = new Set(rows.map((row) => `${row.unique_type}\u0000${row.unique_field}`))
+    const refused = added.find((c) => !taken.delete(`${c.type}\u0000${c.field}`))
+    if (refused !== undefined) {
+      return yield* Effect.fail(alreadyExists(refused.errorId, refused.message))
+    }
+  })
+
+/**
+ * Applies the events' unique constraints in order, batching each run of removals and each run
+ * of additions into one statement (a rename removes the old name before it takes the new one).
+ */
+const applyConstraints = (events: ReadonlyArray<PendingEvent>) =>
+  Effect.gen(function*() {
+    const runs: Array<{
+      readonly instanceId: string
+      readonly action: "add" | "remove"
+      readonly items: Array<UniqueConstraint>
+    }> = []
     for (const event of events) {
-      const instanceId = event.aggregate.instanceId
       for (const constraint of event.constraints) {
-        if (constraint.action === "remove") {
-          yield* sql`
-            DELETE FROM eventstore.unique_constraints
-            WHERE instance_id = ${instanceId}
-              AND unique_type = ${constraint.type}
-              AND unique_field = ${constraint.field}
-          `
-          continue
-        }
-        const inserted = yield* sql`
-          INSERT INTO eventstore.unique_constraints (instance_id, unique_type, unique_field)
-          VALUES (${instanceId}, ${constraint.type}, ${constraint.field})
-          ON CONFLICT DO NOTHING
-          RETURNING unique_field
-        `
-        if (inserted.length === 0) {
-          return yield* Effect.fail(alreadyExists(constraint.errorId, constraint.message))
+        const last = runs.at(-1)
+        const instanceId = event.aggregate.instanceId
+        if (last?.action === constraint.action && last.instanceId === instanceId) {
+          last.items.push(constraint)
+        } else {
+          runs.push({ instanceId, action: constraint.action, items: [constraint] })
         }
       }
+    }
+    for (const run of runs) {
+      if (run.action === "remove") yield* removeConstraints(run.instanceId, run.items)
+      else yield* addConstraints(run.instanceId, run.items as ReadonlyArray<AddConstraint>)
     }
   })
 
@@ -203,7 +238,11 @@ const appendInTransaction = (
     // Every writer locks its aggregates in ascending key order, so two writers never wait on
     // each other in a cycle.
     const keys = [...new Set(aggregates.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    for (const key of keys) yield* sql`SELECT pg_advisory_xact_lock(${String(key)}::bigint)`
+    yield* sql`
+      SELECT pg_advisory_xact_lock(key)
+      FROM unnest(${`{${keys.join(",")}}`}::bigint[]) WITH ORDINALITY AS locks(key, n)
+      ORDER BY n
+    `
 
     const latest = yield* latestSequences(aggregates)
     for (const expectation of expectations) {

@@ -15,5 +15,7 @@ export interface Projection {
   /** Tables the projection owns, emptied when it is rebuilt from the first event. */
   readonly tables: ReadonlyArray<string>
   readonly eventTypes: ReadonlyArray<string>
-  readonly apply: (event: StoredEvent) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
+  readonly apply: (
+    event: StoredEvent
+  ) => Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient>
 }

@@ -3,6 +3,6 @@ export interface ObjectDetails {
   readonly sequence: number
   readonly changeDate: Date
   readonly resourceOwner: string
-  /** Where the event store stood after the command; a caller may wait for read models to reach it. */
+  /** Where the event store stood after the command; read models can be awaited up to it. */
   readonly position: { readonly position: number; readonly inTxOrder: number }
 }

@@ -45,7 +45,10 @@ export interface EventStoreService {
   readonly append: (
     events: ReadonlyArray<PendingEvent>,
     expectations: ReadonlyArray<Expectation>
-  ) => Effect.Effect<ReadonlyArray<StoredEvent>, ConcurrencyConflict | DomainError | EventStoreError>
+  ) => Effect.Effect<
+    ReadonlyArray<StoredEvent>,
+    ConcurrencyConflict | DomainError | EventStoreError
+  >
 
   /** Events matching the filter, by aggregate and sequence. */
   readonly read: (filter: EventFilter) => Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
@@ -60,4 +63,7 @@ export interface EventStoreService {
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
 }
 
-export class EventStore extends Context.Tag("citadel/EventStore")<EventStore, EventStoreService>() {}
+export class EventStore extends Context.Tag("citadel/EventStore")<
+  EventStore,
+  EventStoreService
+>() {}

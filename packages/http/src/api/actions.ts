@@ -176,12 +176,16 @@ export class ActionService extends HttpApiGroup.make("ActionService")
   .add(
     HttpApiEndpoint.post("CreateTarget", "/v2/actions/targets")
       .setPayload(RequestBody(CreateTargetRequest))
-      .addSuccess(Schema.Struct({ id: Schema.String, creationDate: Timestamp, signingKey: Schema.String }))
+      .addSuccess(
+        Schema.Struct({ id: Schema.String, creationDate: Timestamp, signingKey: Schema.String })
+      )
   )
   .add(
     HttpApiEndpoint.post("UpdateTarget")`/v2/actions/targets/${idPath}`
       .setPayload(RequestBody(UpdateTargetRequest))
-      .addSuccess(Schema.Struct({ changeDate: Timestamp, signingKey: Schema.optional(Schema.String) }))
+      .addSuccess(
+        Schema.Struct({ changeDate: Timestamp, signingKey: Schema.optional(Schema.String) })
+      )
   )
   .add(
     HttpApiEndpoint.del("DeleteTarget")`/v2/actions/targets/${idPath}`

@@ -16,10 +16,10 @@ const respond = (kind: ErrorKind, id: string, message: string, detail?: string) 
 }
 
 const pathText = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (text, key) => typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`,
-    ""
-  )
+  path.reduce<string>((text, key) => {
+    if (typeof key === "number") return `${text}[${key}]`
+    return text === "" ? String(key) : `${text}.${String(key)}`
+  }, "")
 
 /** Names the first offending field, e.g. `targets[0].timeout: expected …`. */
 const describeDecodeError = (error: HttpApiError.HttpApiDecodeError): string => {

@@ -66,7 +66,8 @@ export const Timestamp = Schema.Date.annotations({
   description: "RFC 3339 date-time"
 })
 
-const camel = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+const camel = (key: string): string =>
+  key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 
 /** Rewrites snake_case keys to lowerCamelCase, recursively, as protojson accepts both. */
 export const camelKeys = (value: unknown): unknown => {

@@ -108,7 +108,9 @@ const toTargetFilters = (filters: ReadonlyArray<Type<typeof Api.TargetSearchFilt
           _tag: "TargetName",
           name: filter.targetNameFilter!.targetName,
           method: ReadModels.textFilterMethods[
-            Api.textFilterMethodNames.indexOf(filter.targetNameFilter!.method ?? "TEXT_FILTER_METHOD_EQUALS")
+            Api.textFilterMethodNames.indexOf(
+              filter.targetNameFilter!.method ?? "TEXT_FILTER_METHOD_EQUALS"
+            )
           ]!
         }
         : { _tag: "InTargetIds", ids: filter.inTargetIdsFilter!.targetIds }))
@@ -157,7 +159,9 @@ const toExecutionFilters = (filters: ReadonlyArray<Type<typeof Api.ExecutionSear
  * Runs a handler body for the caller after checking its permission, waits until the read models
  * include what a command wrote (so the next read sees it), and maps every failure once.
  */
-const authorized = <A, E extends DomainError | { readonly _tag: "EventStoreError" | "SqlError" }, R>(
+type HandlerFailure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
+
+const authorized = <A, E extends HandlerFailure, R>(
   required: string | undefined,
   body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
 ) =>

@@ -109,7 +109,9 @@ const checksOf = (
   })
 
 /** The user agent as `session.added` stores it; an unreadable IP is dropped, as ZITADEL does. */
-const userAgentOf = (agent: Type<typeof Api.UserAgent> | undefined): Session.UserAgent | undefined => {
+const userAgentOf = (
+  agent: Type<typeof Api.UserAgent> | undefined
+): Session.UserAgent | undefined => {
   if (agent === undefined) return undefined
   const header = agent.header === undefined ? undefined : Object.fromEntries(
     Object.entries(agent.header).map(([name, { values }]) => [name, values ?? []])
@@ -195,7 +197,9 @@ const mayRead = (
       return
     }
     if (view.creator === principal.userId || view.user?.id === principal.userId) return
-    if (view.user === undefined) return yield* Identity.requirePermission(principal, permission.read)
+    if (view.user === undefined) {
+      return yield* Identity.requirePermission(principal, permission.read)
+    }
     yield* Identity.requirePermissionIn(principal, view.user.resourceOwner, permission.read)
   })
 
