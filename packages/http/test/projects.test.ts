@@ -117,7 +117,9 @@ const migrated = Layer.effectDiscard(Migrations.migrate).pipe(Layer.provideMerge
 
 const ports = Layer.mergeAll(
   SqlEventStore.layer,
-  ProjectionRunner.layer([ReadModels.ProjectsProjection], { pollInterval: "50 millis" }),
+  ProjectionRunner.layer([ReadModels.OrgsProjection, ReadModels.ProjectsProjection], {
+    pollInterval: "50 millis"
+  }),
   SystemClock.layer,
   SonyflakeIds.layer(),
   FakeCrypto,

@@ -44,6 +44,7 @@ const applyOrg = (event: StoredEvent): Apply =>
         UPDATE projections.orgs
         SET ${sql.update({ ...set, change_date: event.createdAt, sequence: event.sequence })}
         WHERE instance_id = ${instanceId} AND id = ${id}
+          AND state <> ${Identity.orgStateNumber.removed}
       `
     switch (org._tag) {
       case "OrgAdded":

@@ -161,11 +161,11 @@ const oidcColumns = `c.version, c.client_id, c.redirect_uris, c.response_types, 
 const appColumns = `a.id, a.project_id, a.name, a.state, a.creation_date, a.change_date,
   a.sequence, a.resource_owner, ${oidcColumns}`
 
-/** The owning org is not removed (in `projections.projects_org_states`). */
+/** The owning org is not removed (in the orgs read model). */
 const orgNotRemoved = (sql: Statement.Constructor, instanceId: string, owner: string) =>
   sql`NOT EXISTS (
-    SELECT 1 FROM projections.projects_org_states o
-    WHERE o.instance_id = ${instanceId} AND o.org_id = ${sql.literal(owner)}
+    SELECT 1 FROM projections.orgs o
+    WHERE o.instance_id = ${instanceId} AND o.id = ${sql.literal(owner)}
       AND o.state = ${StoredState.Removed}
   )`
 
@@ -339,8 +339,7 @@ export const getOidcAppByClientId = (
       SELECT ${sql.literal(appColumns)}, c.hashed_secret
       FROM ${appsFrom(sql)}
       JOIN projections.projects p ON p.instance_id = a.instance_id AND p.id = a.project_id
-      JOIN projections.projects_org_states o
-        ON o.instance_id = a.instance_id AND o.org_id = a.resource_owner
+      JOIN projections.orgs o ON o.instance_id = a.instance_id AND o.id = a.resource_owner
       WHERE a.instance_id = ${instanceId} AND c.client_id = ${clientId}
         AND a.state = ${StoredState.Active} AND p.state = ${StoredState.Active}
         AND o.state = ${StoredState.Active}

@@ -1,10 +1,7 @@
 /**
  * Read models of projects and their OIDC applications, after ZITADEL's `projections.projects`,
- * `projections.apps` and its OIDC config table, plus the lifecycle state of the orgs owning
- * them, so that the queries a later OAuth flow uses can leave out apps of inactive orgs.
- *
- * TODO(#3): read org state from `projections.orgs` once that read model exists; until then
- * `projections.projects_org_states` follows `org.added/deactivated/reactivated/removed` here.
+ * `projections.apps` and its OIDC config table. The queries join the orgs read model, so that
+ * apps of inactive or removed orgs are left out.
  */
 import { Project, type StoredEvent } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
@@ -14,7 +11,6 @@ import type { Projection } from "../projections/Projection.js"
 export const ProjectsTable = "projections.projects"
 export const AppsTable = "projections.apps"
 export const OidcConfigsTable = "projections.apps_oidc_configs"
-export const ProjectOrgStatesTable = "projections.projects_org_states"
 
 /** Stored states, as ZITADEL's `domain.ProjectState` / `AppState` / `OrgState` number them. */
 export const StoredState = { Active: 1, Inactive: 2, Removed: 3 } as const
@@ -72,13 +68,7 @@ const init = [
   back_channel_logout_uri TEXT NOT NULL,
   PRIMARY KEY (instance_id, app_id)
 )`,
-  `CREATE INDEX IF NOT EXISTS apps_oidc_client_idx ON ${OidcConfigsTable} (instance_id, client_id)`,
-  `CREATE TABLE IF NOT EXISTS ${ProjectOrgStatesTable} (
-  instance_id TEXT NOT NULL,
-  org_id TEXT NOT NULL,
-  state SMALLINT NOT NULL,
-  PRIMARY KEY (instance_id, org_id)
-)`
+  `CREATE INDEX IF NOT EXISTS apps_oidc_client_idx ON ${OidcConfigsTable} (instance_id, client_id)`
 ]
 
 type Sql = SqlClient.SqlClient
@@ -310,27 +300,6 @@ const applyProject = (event: StoredEvent): Applied =>
     }
   })
 
-const orgStates: Readonly<Record<string, number>> = {
-  "org.added": StoredState.Active,
-  "org.deactivated": StoredState.Inactive,
-  "org.reactivated": StoredState.Active,
-  "org.removed": StoredState.Removed
-}
-
-const applyOrg = (event: StoredEvent): Applied =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const state = orgStates[event.type]
-    if (state === undefined) return
-    const row = { instance_id: event.aggregate.instanceId, org_id: event.aggregate.id, state }
-    // a removed org never comes back
-    yield* sql`
-      INSERT INTO projections.projects_org_states ${sql.insert(row)}
-      ON CONFLICT (instance_id, org_id) DO UPDATE SET state = EXCLUDED.state
-      WHERE projections.projects_org_states.state <> ${StoredState.Removed}
-    `
-  })
-
 const instanceRemoved = (event: StoredEvent): Applied =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -338,28 +307,24 @@ const instanceRemoved = (event: StoredEvent): Applied =>
     yield* sql`DELETE FROM projections.apps_oidc_configs WHERE instance_id = ${instanceId}`
     yield* sql`DELETE FROM projections.apps WHERE instance_id = ${instanceId}`
     yield* sql`DELETE FROM projections.projects WHERE instance_id = ${instanceId}`
-    yield* sql`DELETE FROM projections.projects_org_states WHERE instance_id = ${instanceId}`
   })
 
 /**
  * Projects the project aggregate's events (projects, apps, OIDC configs, hashed secrets
- * included for client authentication), org lifecycle events, and `instance.removed`.
+ * included for client authentication) and `instance.removed`.
  */
 export const ProjectsProjection: Projection = {
   name: ProjectsTable,
   init,
-  tables: [ProjectsTable, AppsTable, OidcConfigsTable, ProjectOrgStatesTable],
+  tables: [ProjectsTable, AppsTable, OidcConfigsTable],
   eventTypes: [
     ...Object.values(Project.projectEventTypes),
-    ...Object.keys(orgStates),
     "instance.removed"
   ],
   apply: (event) => {
     switch (event.aggregate.type) {
       case "project":
         return applyProject(event)
-      case "org":
-        return applyOrg(event)
       case "instance":
         return event.type === "instance.removed" ? instanceRemoved(event) : Effect.void
       default:

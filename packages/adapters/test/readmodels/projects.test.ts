@@ -5,13 +5,15 @@ import {
   getApp,
   getOidcAppByClientId,
   getProject,
+  OrgsProjection,
   ProjectsProjection,
   searchApps,
   searchProjects
 } from "../../src/readmodels/index.js"
 import { applyAll, at, reset, stored, withProjections } from "./support.js"
 
-const projections = [ProjectsProjection]
+// The project queries read org state from the orgs read model.
+const projections = [OrgsProjection, ProjectsProjection]
 
 let sequence = 0
 
