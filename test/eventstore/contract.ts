@@ -236,6 +236,39 @@ export const eventStoreContract = <R, E>(target: ContractTarget<R, E>): void =>
       })
     }))
 
+    test("refuses a type expectation once any aggregate of the type changed or appeared",
+      Effect.gen(function*() {
+        const store = yield* EventStore
+        yield* append([pending(alice, "user.added")])
+        const users = { instanceId, aggregateType: "user", events: 1 }
+
+        // another writer adds a new aggregate of the type
+        yield* append([pending(bob, "user.added")])
+        const error = yield* Effect.flip(
+          store.append([pending(alice, "user.changed")], [expecting(alice, 1)], [users])
+        )
+        expect(conflictFields(error)).toEqual({
+          _tag: "ConcurrencyConflict",
+          aggregate: { instanceId, type: "user", id: "" },
+          expected: 1,
+          actual: 2
+        })
+        expect((yield* readType()).map(brief)).toEqual([
+          "instance-1/user/alice#1 user.added",
+          "instance-1/user/bob#1 user.added"
+        ])
+
+        const stored = yield* store.append(
+          [pending(alice, "user.changed")],
+          [expecting(alice, 1)],
+          [{ ...users, events: 2 }]
+        )
+        expect(stored.map(brief)).toEqual(["instance-1/user/alice#2 user.changed"])
+        // other types and instances do not count
+        expect(yield* store.append([], [], [{ ...users, aggregateType: "org", events: 0 }]))
+          .toEqual([])
+      }))
+
     test("takes a unique constraint and refuses it to another aggregate", Effect.gen(function*() {
       yield* append([pending(alice, "user.added", null, [takeName("ally")])])
 

@@ -112,6 +112,28 @@ describe("SetExecution use case", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("decides again when another writer adds an execution that deepens a chain", () => {
+    const { store, layer } = setup()
+    return Effect.gen(function*() {
+      yield* addTarget("one")
+      yield* set("c", [target("t1")])
+      yield* set("b", [target("t1")])
+      yield* set("a", [include(svc("b"))])
+      // A new execution d includes a while b is about to include c: d -> a -> b -> c.
+      store.beforeNextAppend(() => {
+        store.seed([writtenElsewhere("request/d", [{ type: 1, target: "request/a" }])])
+      })
+
+      const refused = yield* Effect.either(set("b", [target("t1"), include(svc("c"))]))
+
+      expect(refusalOf(refused)).toMatchObject({
+        kind: "PreconditionFailed",
+        message: "Errors.Execution.MaxLevelsInclude"
+      })
+      expect(store.events.filter((e) => e.aggregate.id === "request/b")).toHaveLength(1)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("rejects a bad condition without reading the store", () => {
     const { store, layer } = setup()
     return Effect.gen(function*() {

@@ -2,6 +2,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Either, Layer, Logger, LogLevel } from "effect"
 import * as fs from "node:fs"
 import { readConfig } from "./config.js"
+import { claimDataDir } from "./dataLock.js"
 
 const config = readConfig(process.env, process.cwd())
 if (Either.isLeft(config)) {
@@ -9,12 +10,24 @@ if (Either.isLeft(config)) {
   process.exit(2)
 }
 
+const { dataDir, databaseUrl, logFormat, logLevel } = config.right
+const refuse = (reason: string): never => {
+  process.stderr.write(`citadel: ${reason}\n`)
+  process.exit(2)
+}
+try {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+} catch (error) {
+  refuse(`CITADEL_DATA_DIR ${dataDir} cannot be used as a folder (${(error as Error).message})`)
+}
+if (databaseUrl === undefined) {
+  const busy = claimDataDir(dataDir)
+  if (busy !== undefined) refuse(busy)
+}
+
 // The server's modules load only once the configuration is known to be good, so a bad value
 // is refused at once.
 const { serverLayer } = await import("./server.js")
-
-const { dataDir, logFormat, logLevel } = config.right
-fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 })
 
 const levels = {
   debug: LogLevel.Debug,

@@ -4,7 +4,8 @@ import {
   ConcurrencyConflict,
   EventStore,
   type EventStoreService,
-  type StoredEvent
+  type StoredEvent,
+  wholeType
 } from "@citadel/domain"
 import { Effect, Layer } from "effect"
 import { aggregateKey, compareText, toAggregateKey } from "./keys.js"
@@ -23,8 +24,25 @@ export const make: Effect.Effect<EventStoreService> = Effect.sync(() => {
   const constraints = new Set<string>()
   let lastPosition = 0
 
-  const append: EventStoreService["append"] = (pending, expectations) =>
+  const countOfType = (instanceId: string, aggregateType: string) =>
+    events.filter((e) =>
+      e.aggregate.instanceId === instanceId && e.aggregate.type === aggregateType
+    ).length
+
+  const append: EventStoreService["append"] = (pending, expectations, typeExpectations = []) =>
     Effect.suspend((): ReturnType<EventStoreService["append"]> => {
+      for (const expectation of typeExpectations) {
+        const actual = countOfType(expectation.instanceId, expectation.aggregateType)
+        if (actual !== expectation.events) {
+          return Effect.fail(
+            new ConcurrencyConflict({
+              aggregate: wholeType(expectation.instanceId, expectation.aggregateType),
+              expected: expectation.events,
+              actual
+            })
+          )
+        }
+      }
       for (const expectation of expectations) {
         const actual = latest.get(aggregateKey(expectation.aggregate)) ?? 0
         if (actual !== expectation.sequence) {

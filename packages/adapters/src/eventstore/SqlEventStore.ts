@@ -12,7 +12,9 @@ import {
   type PendingEvent,
   type Position,
   type StoredEvent,
-  type UniqueConstraint
+  type TypeExpectation,
+  type UniqueConstraint,
+  wholeType
 } from "@citadel/domain"
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -223,27 +225,55 @@ const applyConstraints = (events: ReadonlyArray<PendingEvent>) =>
     }
   })
 
+/** Fails unless each type still holds the number of events the writer read. */
+const checkTypeExpectations = (expectations: ReadonlyArray<TypeExpectation>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    for (const expectation of expectations) {
+      const [row] = yield* sql<{ readonly events: number | string }>`
+        SELECT count(*) AS events FROM eventstore.events2
+        WHERE instance_id = ${expectation.instanceId}
+          AND aggregate_type = ${expectation.aggregateType}
+      `
+      const actual = Number(row?.events ?? 0)
+      if (actual !== expectation.events) {
+        return yield* Effect.fail(
+          new ConcurrencyConflict({
+            aggregate: wholeType(expectation.instanceId, expectation.aggregateType),
+            expected: expectation.events,
+            actual
+          })
+        )
+      }
+    }
+  })
+
 const appendInTransaction = (
   events: ReadonlyArray<PendingEvent>,
-  expectations: ReadonlyArray<Expectation>
+  expectations: ReadonlyArray<Expectation>,
+  typeExpectations: ReadonlyArray<TypeExpectation>
 ) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
+    const wholeTypes = typeExpectations.map((e) => wholeType(e.instanceId, e.aggregateType))
     const aggregates = distinctAggregates([
       ...expectations.map((e) => e.aggregate),
       ...events.map((e) => e.aggregate)
     ])
-    if (aggregates.length === 0) return []
+    if (aggregates.length === 0 && wholeTypes.length === 0) return []
 
     // Every writer locks its aggregates in ascending key order, so two writers never wait on
     // each other in a cycle.
-    const keys = [...new Set(aggregates.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    // A type expectation locks its whole type, so its writers take turns.
+    const locked = [...aggregates, ...wholeTypes]
+    const keys = [...new Set(locked.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     yield* sql`
       SELECT pg_advisory_xact_lock(key)
       FROM unnest(${`{${keys.join(",")}}`}::bigint[]) WITH ORDINALITY AS locks(key, n)
       ORDER BY n
     `
 
+    yield* checkTypeExpectations(typeExpectations)
     const latest = yield* latestSequences(aggregates)
     for (const expectation of expectations) {
       const actual = latest.get(aggregateKey(expectation.aggregate)) ?? 0
@@ -319,14 +349,15 @@ export const make: Effect.Effect<EventStoreService, never, SqlClient.SqlClient> 
 
     const append = (
       events: ReadonlyArray<PendingEvent>,
-      expectations: ReadonlyArray<Expectation>
+      expectations: ReadonlyArray<Expectation>,
+      typeExpectations: ReadonlyArray<TypeExpectation> = []
     ): Effect.Effect<
       ReadonlyArray<StoredEvent>,
       ConcurrencyConflict | DomainError | EventStoreError
     > =>
-      events.length === 0 && expectations.length === 0
+      events.length === 0 && expectations.length === 0 && typeExpectations.length === 0
         ? Effect.succeed([])
-        : sql.withTransaction(appendInTransaction(events, expectations)).pipe(
+        : sql.withTransaction(appendInTransaction(events, expectations, typeExpectations)).pipe(
           provide,
           Effect.catchTag("SqlError", (error) => Effect.fail(unavailable(error)))
         )

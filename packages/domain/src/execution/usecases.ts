@@ -50,7 +50,14 @@ const loadWorld = (
       }
     }
     const world: ExecutionWorld = { catalog, targets: existing, executions: states }
-    return { value: world, expectations }
+    // Every execution of the instance, counted: an execution written meanwhile, even a new
+    // one, fails the append, so two writers cannot together build a cycle or too long a chain.
+    let events = 0
+    for (const loaded of executions.values()) events += loaded.sequence
+    const typeExpectations = [
+      { instanceId, aggregateType: executionAggregate.type, events }
+    ]
+    return { value: world, expectations, typeExpectations }
   })
 
 /**

@@ -13,6 +13,25 @@ export interface Expectation {
   readonly sequence: number
 }
 
+/**
+ * What the appender expects the number of events of a whole aggregate type in an instance to be.
+ * It fails the append when any aggregate of the type changed or appeared since the writer read
+ * them all, which guards rules over the whole set (an include graph, say). Every writer of the
+ * type must carry one, so that such writers take their turns.
+ */
+export interface TypeExpectation {
+  readonly instanceId: string
+  readonly aggregateType: string
+  readonly events: number
+}
+
+/** The key a type expectation is locked and reported under: no aggregate has an empty id. */
+export const wholeType = (instanceId: string, aggregateType: string): AggregateKey => ({
+  instanceId,
+  type: aggregateType,
+  id: ""
+})
+
 /** Another writer changed an expected aggregate first; the use case reloads and decides again. */
 export class ConcurrencyConflict extends Data.TaggedError("ConcurrencyConflict")<{
   readonly aggregate: AggregateKey
@@ -37,14 +56,15 @@ export interface EventFilter {
 
 export interface EventStoreService {
   /**
-   * Appends the events atomically, in order, after checking every expectation and every unique
-   * constraint the events carry. Each event's sequence follows its aggregate's latest one.
+   * Appends the events atomically, in order, after checking every expectation, every type
+   * expectation and every unique constraint the events carry. Each event's sequence follows its aggregate's latest one.
    * Fails with ConcurrencyConflict when an expectation does not hold and with an AlreadyExists
    * DomainError when an added unique constraint is taken. Nothing is written on failure.
    */
   readonly append: (
     events: ReadonlyArray<PendingEvent>,
-    expectations: ReadonlyArray<Expectation>
+    expectations: ReadonlyArray<Expectation>,
+    typeExpectations?: ReadonlyArray<TypeExpectation>
   ) => Effect.Effect<
     ReadonlyArray<StoredEvent>,
     ConcurrencyConflict | DomainError | EventStoreError

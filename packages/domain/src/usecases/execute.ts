@@ -8,7 +8,8 @@ import {
   type ConcurrencyConflict,
   EventStore,
   type EventStoreError,
-  type Expectation
+  type Expectation,
+  type TypeExpectation
 } from "../ports/EventStore.js"
 import { loadAggregate } from "./load.js"
 
@@ -27,7 +28,11 @@ export interface Command<S, E, C, R> {
    * read, so that the append fails if one of them changes before it.
    */
   readonly context?: Effect.Effect<
-    { readonly value: C; readonly expectations: ReadonlyArray<Expectation> },
+    {
+      readonly value: C
+      readonly expectations: ReadonlyArray<Expectation>
+      readonly typeExpectations?: ReadonlyArray<TypeExpectation>
+    },
     DomainError | EventStoreError,
     R
   >
@@ -52,7 +57,11 @@ const attempt = <S, E, C, R>(command: Command<S, E, C, R>) =>
     const { aggregate: spec, instanceId, aggregateId } = command
 
     const loaded = yield* loadAggregate(spec, instanceId, aggregateId)
-    const context = command.context === undefined
+    const context: {
+      readonly value: C
+      readonly expectations: ReadonlyArray<Expectation>
+      readonly typeExpectations?: ReadonlyArray<TypeExpectation>
+    } = command.context === undefined
       ? { value: undefined as C, expectations: [] }
       : yield* command.context
 
@@ -81,7 +90,7 @@ const attempt = <S, E, C, R>(command: Command<S, E, C, R>) =>
         !(e.aggregate.type === spec.type && e.aggregate.id === aggregateId)
       )
     ]
-    const stored = yield* store.append(pending, expectations)
+    const stored = yield* store.append(pending, expectations, context.typeExpectations)
     const last = stored[stored.length - 1]!
     return {
       sequence: last.sequence,

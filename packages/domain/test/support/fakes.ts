@@ -12,7 +12,8 @@ import {
   type CryptoValue,
   EventStore,
   type Expectation,
-  IdGenerator
+  IdGenerator,
+  wholeType
 } from "../../src/ports/index.js"
 
 /**
@@ -49,7 +50,7 @@ export const makeFakeEventStore = () => {
   }
 
   const service = EventStore.of({
-    append: (pending, expectations) =>
+    append: (pending, expectations, typeExpectations = []) =>
       Effect.suspend((): Effect.Effect<
         ReadonlyArray<StoredEvent>,
         ConcurrencyConflict | DomainError
@@ -58,6 +59,15 @@ export const makeFakeEventStore = () => {
         beforeNextAppend = undefined
         hook?.()
         appends.push({ events: pending, expectations })
+        for (const { aggregateType, events: expected, instanceId } of typeExpectations) {
+          const actual = events.filter((e) =>
+            e.aggregate.instanceId === instanceId && e.aggregate.type === aggregateType
+          ).length
+          if (actual !== expected) {
+            const aggregate = wholeType(instanceId, aggregateType)
+            return Effect.fail(new ConcurrencyConflict({ aggregate, expected, actual }))
+          }
+        }
         for (const { aggregate, sequence } of expectations) {
           const actual = latest(aggregate.instanceId, aggregate.type, aggregate.id)
           if (actual !== sequence) {
