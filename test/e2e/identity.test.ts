@@ -48,7 +48,11 @@ interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>
 }
 
-const call = async (method: string, route: string, options: CallOptions = {}): Promise<Response> => {
+const call = async (
+  method: string,
+  route: string,
+  options: CallOptions = {}
+): Promise<Response> => {
   const token = options.token === undefined ? tokens.admin : options.token
   const response = await fetch(`http://127.0.0.1:${port}${route}`, {
     method,
@@ -72,6 +76,17 @@ const errorBody = (code: number, id: string, message: string, detail?: string) =
 
 const denied = (permission: string) =>
   errorBody(7, "AUTHZ-HKJD33", "Errors.PermissionDenied", `missing ${permission}`)
+
+/** Polls `read` for at most two seconds until it yields `wanted`; returns the last value. */
+const eventually = async <A>(read: () => Promise<A>, wanted: A): Promise<A> => {
+  const deadline = Date.now() + 2_000
+  let value = await read()
+  while (value !== wanted && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    value = await read()
+  }
+  return value
+}
 
 const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const numericId = /^\d+$/
@@ -111,7 +126,10 @@ const ownedOrg = async (orgName: string, userName: string) => {
     body: { organizationId: ids.defaultOrg, username: userName, machine: { name: orgName } }
   })
   expect(user.status).toBe(201)
-  expect(user.body).toEqual({ id: expect.stringMatching(numericId), creationDate: expect.any(String) })
+  expect(user.body).toEqual({
+    id: expect.stringMatching(numericId),
+    creationDate: expect.stringMatching(isoDate)
+  })
   const pat = await call("POST", `/v2/users/${user.body.id}/pats`, { body: {} })
   expect(pat.status).toBe(200)
   expect(pat.body).toEqual({
@@ -133,7 +151,11 @@ const ownedOrg = async (orgName: string, userName: string) => {
     organizationId: expect.stringMatching(numericId),
     createdAdmins: []
   })
-  return { userId: user.body.id as string, token: pat.body.token as string, orgId: org.body.organizationId as string }
+  return {
+    userId: user.body.id as string,
+    token: pat.body.token as string,
+    orgId: org.body.organizationId as string
+  }
 }
 
 describe("identity foundation on the server process", () => {
@@ -297,7 +319,7 @@ describe("identity foundation on the server process", () => {
     expect(server.stdout() + server.stderr()).not.toContain(secret)
   })
 
-  it("sessions: the admin starts one with login name and password; Acme's owner reads and ends it", async () => {
+  it("the admin opens a session by login name and password; Acme's owner ends it", async () => {
     const checks = { user: { loginName: "ALICE" }, password: { password } }
     // Creating sessions is for the instance (the login), not for org owners, as in ZITADEL.
     const byOwner = await call("POST", "/v2/sessions", { token: tokens.acme, body: { checks } })
@@ -369,7 +391,7 @@ describe("identity foundation on the server process", () => {
     expect(none.body.details.totalResult).toBe("0")
   })
 
-  it("a wrong password is refused and counted on the user, and the fifth in a row locks", async () => {
+  it("a wrong password is refused and counted; the fifth in a row locks the user", async () => {
     const userOf = async () => (await call("GET", `/v2/users/${ids.alice}`)).body.user
     const before = await userOf()
     const attempt = (secret: string) =>
@@ -391,10 +413,20 @@ describe("identity foundation on the server process", () => {
 
     for (let i = 2; i <= 4; i++) expect((await attempt(`wrong-${i}`)).status).toBe(400)
     const fifth = await attempt("wrong-5")
-    expect(fifth).toEqual({ status: 400, body: errorBody(9, "COMMAND-SFA3t", "Errors.User.Locked") })
-    expect((await userOf()).state).toBe("USER_STATE_LOCKED")
+    expect(fifth).toEqual({
+      status: 400,
+      body: errorBody(9, "COMMAND-SFA3t", "Errors.User.Locked")
+    })
     const locked = await attempt(password)
-    expect(locked).toEqual({ status: 400, body: errorBody(9, "COMMAND-JLK35", "Errors.User.Locked") })
+    // the user check refuses the locked user before its password is looked at
+    expect(locked).toEqual({
+      status: 400,
+      body: errorBody(9, "SESSION-Gj4ko", "Errors.User.NotActive")
+    })
+    // A refused check does not wait for the read models, so the lock shows a moment later.
+    expect(await eventually(async () => (await userOf()).state, "USER_STATE_LOCKED")).toBe(
+      "USER_STATE_LOCKED"
+    )
 
     const unlocked = await call("POST", `/v2/users/${ids.alice}/unlock`, { token: tokens.acme })
     expect(unlocked.status).toBe(200)
@@ -423,9 +455,14 @@ describe("identity foundation on the server process", () => {
     const oldKid = active[0]!.id
     expect(await jwks()).toEqual(initial.map((key) => key.id).sort())
 
-    const created = await call("POST", "/v2/web_keys", { body: { ecdsa: { curve: "ECDSA_CURVE_P256" } } })
+    const created = await call("POST", "/v2/web_keys", {
+      body: { ecdsa: { curve: "ECDSA_CURVE_P256" } }
+    })
     expect(created.status).toBe(200)
-    expect(created.body).toEqual({ id: expect.stringMatching(numericId), creationDate: expect.stringMatching(isoDate) })
+    expect(created.body).toEqual({
+      id: expect.stringMatching(numericId),
+      creationDate: expect.stringMatching(isoDate)
+    })
     const newKid: string = created.body.id
     const activated = await call("POST", `/v2/web_keys/${newKid}/activate`, { body: {} })
     expect(activated.status).toBe(200)
@@ -461,20 +498,28 @@ describe("identity foundation on the server process", () => {
     expect(discovery.body.id_token_signing_alg_values_supported).toContain("ES256")
   })
 
-  it("every protected route in /openapi.json refuses a missing and a bad token with 401", async () => {
+  it("every protected route of /openapi.json answers a missing or bad token with 401", async () => {
     const document = await call("GET", "/openapi.json", { token: null })
     expect(document.status).toBe(200)
     const isPublic = (route: string) =>
       route.startsWith("/debug/") ||
       ["/openapi.json", "/oauth/v2/keys", "/.well-known/openid-configuration"].includes(route)
     const routes: Array<[string, string]> = []
-    for (const [route, operations] of Object.entries<Record<string, unknown>>(document.body.paths)) {
+    const paths: Record<string, Record<string, unknown>> = document.body.paths
+    for (const [route, operations] of Object.entries(paths)) {
       for (const method of Object.keys(operations)) {
         if (!isPublic(route)) routes.push([method.toUpperCase(), route])
       }
     }
     // the groups of the identity foundation are all there
-    for (const prefix of ["/v2/organizations", "/v2/users", "/management/v1/projects", "/v2/sessions", "/v2/web_keys"]) {
+    const groups = [
+      "/v2/organizations",
+      "/v2/users",
+      "/management/v1/projects",
+      "/v2/sessions",
+      "/v2/web_keys"
+    ]
+    for (const prefix of groups) {
       expect(routes.some(([, route]) => route.startsWith(prefix)), prefix).toBe(true)
     }
     expect(routes.length).toBeGreaterThanOrEqual(50)
@@ -496,4 +541,247 @@ describe("identity foundation on the server process", () => {
     }
     expect(failures).toEqual([])
   }, 30_000)
+
+  it("Globex's owner can neither read nor change anything of Acme", async () => {
+    const inGlobex = { "x-zitadel-orgid": ids.globex }
+    const project = `/management/v1/projects/${ids.project}`
+    const app = `${project}/apps/${ids.app}`
+    const oidc = {
+      redirectUris: ["https://evil.globex.test/callback"],
+      responseTypes: ["OIDC_RESPONSE_TYPE_CODE"],
+      grantTypes: ["OIDC_GRANT_TYPE_AUTHORIZATION_CODE"],
+      appType: "OIDC_APP_TYPE_WEB"
+    }
+    const human = {
+      username: "mallory",
+      profile: { givenName: "Mallory", familyName: "Globex" },
+      email: { email: "mallory@globex.test" }
+    }
+    const projectNotFound = errorBody(5, "QUERY-fk2fs", "Errors.Project.NotFound")
+    const missingProject = (id: string) => errorBody(5, id, "Errors.Project.NotFound")
+    const missingApp = (id: string) => errorBody(5, id, "Errors.Project.App.NotExisting")
+    type Case = readonly [string, string, unknown, Record<string, string>, number, unknown]
+    const cases: ReadonlyArray<Case> = [
+      // orgs
+      ["POST", `/v2/organizations/${ids.acme}`, { name: "Hacked" }, {}, 403, denied("org.write")],
+      ["DELETE", `/v2/organizations/${ids.acme}`, undefined, {}, 403, denied("org.delete")],
+      ["POST", `/v2/organizations/${ids.acme}/deactivate`, {}, {}, 403, denied("org.write")],
+      ["POST", `/v2/organizations/${ids.acme}/activate`, {}, {}, 403, denied("org.write")],
+      // users
+      ["GET", `/v2/users/${ids.alice}`, undefined, {}, 403, denied("user.read")],
+      ["DELETE", `/v2/users/${ids.alice}`, undefined, {}, 403, denied("user.delete")],
+      [
+        "POST",
+        `/v2/users/${ids.alice}/password`,
+        { newPassword: { password: "Hijack3d!pass" } },
+        {},
+        403,
+        denied("user.write")
+      ],
+      ["POST", `/v2/users/${ids.alice}/deactivate`, {}, {}, 403, denied("user.write")],
+      ["POST", `/v2/users/${ids.alice}/reactivate`, {}, {}, 403, denied("user.write")],
+      ["POST", `/v2/users/${ids.alice}/lock`, {}, {}, 403, denied("user.write")],
+      ["POST", `/v2/users/${ids.alice}/unlock`, {}, {}, 403, denied("user.write")],
+      ["POST", `/v2/users/${ids.alice}/pats`, {}, {}, 403, denied("user.write")],
+      ["DELETE", `/v2/users/${ids.alice}/pats/404404`, undefined, {}, 403, denied("user.write")],
+      ["POST", `/v2/users/${ids.alice}/secret`, {}, {}, 403, denied("user.write")],
+      ["DELETE", `/v2/users/${ids.alice}/secret`, undefined, {}, 403, denied("user.write")],
+      [
+        "POST",
+        "/v2/users/human",
+        { ...human, organization: { orgId: ids.acme } },
+        {},
+        403,
+        denied("user.write")
+      ],
+      [
+        "POST",
+        "/v2/users/new",
+        { organizationId: ids.acme, username: "mallory", machine: { name: "Mallory" } },
+        {},
+        403,
+        denied("user.write")
+      ],
+      // projects and apps, naming Acme in the header
+      [
+        "POST",
+        "/management/v1/projects",
+        { name: "Trojan" },
+        inAcme,
+        403,
+        denied("project.create")
+      ],
+      ["GET", project, undefined, inAcme, 403, denied("project.read")],
+      ["PUT", project, { name: "Hacked" }, inAcme, 403, denied("project.write")],
+      ["DELETE", project, undefined, inAcme, 403, denied("project.delete")],
+      ["POST", "/management/v1/projects/_search", {}, inAcme, 403, denied("project.read")],
+      ["POST", `${project}/_deactivate`, {}, inAcme, 403, denied("project.write")],
+      ["POST", `${project}/_reactivate`, {}, inAcme, 403, denied("project.write")],
+      [
+        "POST",
+        `${project}/apps/oidc`,
+        { name: "trojan", ...oidc },
+        inAcme,
+        403,
+        denied("project.app.write")
+      ],
+      ["POST", `${project}/apps/_search`, {}, inAcme, 403, denied("project.app.read")],
+      ["GET", app, undefined, inAcme, 403, denied("project.app.read")],
+      ["PUT", app, { name: "hacked" }, inAcme, 403, denied("project.app.write")],
+      ["DELETE", app, undefined, inAcme, 403, denied("project.app.delete")],
+      ["PUT", `${app}/oidc_config`, oidc, inAcme, 403, denied("project.app.write")],
+      [
+        "POST",
+        `${app}/oidc_config/_generate_client_secret`,
+        {},
+        inAcme,
+        403,
+        denied("project.app.write")
+      ],
+      ["POST", `${app}/_deactivate`, {}, inAcme, 403, denied("project.app.write")],
+      ["POST", `${app}/_reactivate`, {}, inAcme, 403, denied("project.app.write")],
+      // projects and apps by id, in Globex's own org: Acme's ids do not exist there
+      ["GET", project, undefined, inGlobex, 404, projectNotFound],
+      ["PUT", project, { name: "Hacked" }, inGlobex, 404, missingProject("COMMAND-3M9sd")],
+      ["DELETE", project, undefined, inGlobex, 404, missingProject("COMMAND-3M9sd")],
+      ["POST", `${project}/_deactivate`, {}, inGlobex, 404, missingProject("COMMAND-112M9")],
+      // ZITADEL answers a missing project here with FailedPrecondition, so 400
+      [
+        "POST",
+        `${project}/apps/oidc`,
+        { name: "trojan", ...oidc },
+        inGlobex,
+        400,
+        errorBody(9, "COMMAND-EbFMN", "Errors.Project.NotFound")
+      ],
+      ["GET", app, undefined, inGlobex, 404, errorBody(5, "QUERY-pCP8P", "Errors.App.NotExisting")],
+      ["PUT", app, { name: "hacked" }, inGlobex, 404, missingApp("COMMAND-28di9")],
+      // ORG_OWNER holds no project.app.delete (ZITADEL's default role mapping)
+      ["DELETE", app, undefined, inGlobex, 403, denied("project.app.delete")],
+      ["PUT", `${app}/oidc_config`, oidc, inGlobex, 404, missingApp("COMMAND-2n8uU")],
+      [
+        "POST",
+        `${app}/oidc_config/_generate_client_secret`,
+        {},
+        inGlobex,
+        404,
+        missingApp("COMMAND-2g66f")
+      ],
+      ["POST", `${app}/_deactivate`, {}, inGlobex, 404, missingApp("COMMAND-ov9d3")],
+      // sessions
+      ["GET", `/v2/sessions/${ids.session}`, undefined, {}, 403, denied("session.read")],
+      [
+        "PATCH",
+        `/v2/sessions/${ids.session}`,
+        { metadata: { k: "dg==" } },
+        {},
+        403,
+        denied("session.write")
+      ],
+      ["DELETE", `/v2/sessions/${ids.session}`, {}, {}, 403, denied("session.delete")],
+      [
+        "POST",
+        "/v2/sessions",
+        { checks: { user: { userId: ids.alice } } },
+        {},
+        403,
+        denied("session.write")
+      ]
+    ]
+
+    const snapshot = async () => ({
+      org: (await call("POST", "/v2/organizations/_search", {
+        body: { queries: [{ idQuery: { id: ids.acme } }] }
+      })).body.result,
+      user: (await call("GET", `/v2/users/${ids.alice}`)).body.user,
+      users: (await call("POST", "/v2/users", {
+        body: { queries: [{ organizationIdQuery: { organizationId: ids.acme } }] }
+      })).body.result,
+      projects: (await call("POST", "/management/v1/projects/_search", {
+        headers: inAcme,
+        body: {}
+      })).body.result,
+      apps: (await call("POST", `${project}/apps/_search`, { headers: inAcme, body: {} })).body
+        .result,
+      session: (await call("GET", `/v2/sessions/${ids.session}`)).body.session,
+      globexProjects: (await call("POST", "/management/v1/projects/_search", {
+        headers: inGlobex,
+        body: {}
+      })).body.result
+    })
+    const before = await snapshot()
+    expect(before.org).toHaveLength(1)
+    expect(before.users.map((u: any) => u.userId)).toEqual([ids.alice])
+    expect(before.projects.map((p: any) => p.id)).toEqual([ids.project])
+    expect(before.apps.map((a: any) => a.id)).toEqual([ids.app])
+    expect(before.session.id).toBe(ids.session)
+    expect(before.globexProjects).toEqual([])
+
+    const got: Array<string> = []
+    const want: Array<string> = []
+    for (const [method, route, body, headers, status, expected] of cases) {
+      const reply = await call(method, route, { token: tokens.globex, body, headers })
+      const where = headers["x-zitadel-orgid"] === ids.globex ? " (in Globex)" : ""
+      const label = `${method} ${route}${where}`
+      got.push(`${label} -> ${reply.status} ${JSON.stringify(reply.body)}`)
+      want.push(`${label} -> ${status} ${JSON.stringify(expected)}`)
+    }
+    expect(got).toEqual(want)
+
+    // Searches answer, but show nothing of Acme.
+    const users = await call("POST", "/v2/users", {
+      token: tokens.globex,
+      body: { queries: [{ organizationIdQuery: { organizationId: ids.acme } }] }
+    })
+    expect([users.status, users.body.details.totalResult, users.body.result])
+      .toEqual([200, "0", []])
+    const orgs = await call("POST", "/v2/organizations/_search", {
+      token: tokens.globex,
+      body: { queries: [{ idQuery: { id: ids.acme } }] }
+    })
+    expect([orgs.status, orgs.body.details.totalResult, orgs.body.result]).toEqual([200, "0", []])
+    const sessions = await call("POST", "/v2/sessions/search", {
+      token: tokens.globex,
+      body: { queries: [{ idsQuery: { ids: [ids.session] } }] }
+    })
+    expect([sessions.status, sessions.body.details.totalResult]).toEqual([200, "0"])
+    const projects = await call("POST", "/management/v1/projects/_search", {
+      token: tokens.globex,
+      headers: inGlobex,
+      body: {}
+    })
+    expect([projects.status, projects.body.result]).toEqual([200, []])
+
+    // Nothing changed: same reads, Alice's password and session token still work.
+    expect(await snapshot()).toEqual(before)
+    // Only the session token opens Alice's session to Globex's owner.
+    const byToken = await call(
+      "GET",
+      `/v2/sessions/${ids.session}?sessionToken=${encodeURIComponent(aliceSessionToken)}`,
+      { token: tokens.globex }
+    )
+    expect(byToken.status).toBe(200)
+    const login = await call("POST", "/v2/sessions", {
+      body: { checks: { user: { loginName: "alice" }, password: { password } } }
+    })
+    expect(login.status).toBe(201)
+  })
+
+  it("stops on SIGTERM by pid with a clean exit and frees the port", async () => {
+    const exit: Exit = await stopServer(server, "SIGTERM")
+
+    expect([{ code: 0, signal: null }, { code: null, signal: "SIGTERM" }]).toContainEqual(exit)
+    expect(server.stderr()).not.toMatch(/^\s+at /m)
+    expect(server.stdout()).not.toContain("level=ERROR")
+    expect(await portIsFree(port)).toBe(true)
+    const output = server.stdout() + server.stderr()
+    for (const secret of [tokens.admin, tokens.acme, tokens.globex, password, aliceSessionToken]) {
+      expect(output).not.toContain(secret)
+    }
+    // the access log names the path of GetSession, not the session token in its query
+    expect(output).toContain(
+      `http.status=200 http.method=GET http.url=/v2/sessions/${ids.session}\n`
+    )
+    expect(output).not.toContain("sessionToken=")
+  })
 })

@@ -1,4 +1,4 @@
-import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import {
   Auth,
@@ -19,6 +19,7 @@ import * as path from "node:path"
 import { CitadelApi } from "./api/Api.js"
 import { errorMiddleware, normalizeRequest } from "./api/middleware.js"
 import * as Bootstrap from "./bootstrap.js"
+import { requestLogger } from "./requestLog.js"
 import { ConditionCatalog } from "./catalog.js"
 import type { ServerConfig } from "./config.js"
 import { ActionServiceLive } from "./handlers/actions.js"
@@ -83,7 +84,7 @@ const api = HttpApiBuilder.api(CitadelApi).pipe(
 
 /** The whole server: bootstrap first, then HTTP on the configured address. */
 export const serverLayer = (config: ServerConfig) =>
-  HttpApiBuilder.serve((app) => HttpMiddleware.logger(normalizeRequest(app))).pipe(
+  HttpApiBuilder.serve((app) => requestLogger(normalizeRequest(app))).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(errorMiddleware),
     Layer.provide(api),

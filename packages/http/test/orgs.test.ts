@@ -4,23 +4,9 @@
  * (an owner and a worker of org ACME, a worker of org Globex, a second instance owner) and those
  * two orgs are written as events before the server's first start.
  */
-import { Database, Migrations, NodeCrypto, SqlEventStore } from "@citadel/adapters"
-import { Crypto, EventStore, type Expectation, Identity, type PendingEvent } from "@citadel/domain"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Exit, Layer, Logger, LogLevel, Redacted, Scope } from "effect"
-import * as fs from "node:fs/promises"
-import * as net from "node:net"
-import * as os from "node:os"
-import * as path from "node:path"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { knownEventTypes, servedMethods } from "../src/catalog.js"
-import { readConfig } from "../src/config.js"
-import { serverLayer } from "../src/server.js"
-
-const masterKey = "citadel-org-tests-master-key-32b"
-const instanceId = Identity.defaultInstanceId
-
-const acme = "org-acme"
-const globex = "org-globex"
+import { acme, errorBody, globex, isoDate, orgSuite, type Reply } from "./orgSuite.js"
 
 const tokens = {
   acmeOwner: "acme-owner-token-0123456789",
@@ -29,173 +15,19 @@ const tokens = {
   ops: "ops-token-0123456789"
 } as const
 
-// Seeding ------------------------------------------------------------------------------------
-
-const pendingOf = <S, E>(
-  spec: {
-    readonly type: string
-    readonly version: number
-    readonly model: { readonly initial: S; readonly evolve: (s: S, e: E) => S }
-    readonly encode: (e: E) => { type: string; payload: PendingEvent["payload"] }
-    readonly constraints: (s: S, e: E) => PendingEvent["constraints"]
-  },
-  id: string,
-  owner: string,
-  events: ReadonlyArray<E>
-): ReadonlyArray<PendingEvent> => {
-  let state = spec.model.initial
-  return events.map((event) => {
-    const constraints = spec.constraints(state, event)
-    state = spec.model.evolve(state, event)
-    return {
-      aggregate: { instanceId, type: spec.type, id, owner, version: spec.version },
-      ...spec.encode(event),
-      creator: "SYSTEM",
-      createdAt: new Date(),
-      constraints
-    }
-  })
-}
-
-const machine = (userId: string, digest: string): ReadonlyArray<Identity.UserEvent> => [
-  {
-    _tag: "MachineAdded",
-    userName: userId,
-    name: userId,
-    description: "",
-    accessTokenType: Identity.AccessTokenType.Bearer
-  },
-  {
-    _tag: "PersonalAccessTokenAdded",
-    tokenId: `${userId}-pat`,
-    expiration: Identity.patNeverExpires,
-    scopes: Identity.patDefaultScopes,
-    tokenHash: digest
-  }
-]
-
-const seed = (dataDir: string) =>
-  Effect.gen(function*() {
-    const crypto = yield* Crypto
-    const store = yield* EventStore
-    const digest = (token: string) => crypto.digest(Redacted.make(token))
-    const users: ReadonlyArray<readonly [string, string, string]> = [
-      ["acme-owner", acme, tokens.acmeOwner],
-      ["acme-worker", acme, tokens.acmeWorker],
-      ["globex-worker", globex, tokens.globexWorker],
-      ["ops", globex, tokens.ops]
-    ]
-    const pending: Array<PendingEvent> = [
-      ...pendingOf(Identity.orgAggregate, acme, acme, [
-        { _tag: "OrgAdded", name: "ACME" },
-        { _tag: "OrgMemberAdded", userId: "acme-owner", roles: ["ORG_OWNER"] }
-      ]),
-      ...pendingOf(Identity.orgAggregate, globex, globex, [{ _tag: "OrgAdded", name: "Globex" }])
-    ]
-    const expectations: Array<Expectation> = [
-      { aggregate: { instanceId, type: "org", id: acme }, sequence: 0 },
-      { aggregate: { instanceId, type: "org", id: globex }, sequence: 0 }
-    ]
-    for (const [userId, orgId, token] of users) {
-      const events = machine(userId, yield* digest(token))
-      pending.push(...pendingOf(Identity.userAggregate, userId, orgId, events))
-      expectations.push({ aggregate: { instanceId, type: "user", id: userId }, sequence: 0 })
-    }
-    pending.push(...pendingOf(Identity.instanceAggregate, instanceId, instanceId, [
-      { _tag: "InstanceMemberAdded", userId: "ops", roles: ["IAM_OWNER"] }
-    ]))
-    yield* store.append(pending, expectations)
-  }).pipe(
-    Effect.provide(
-      Layer.mergeAll(SqlEventStore.layer, NodeCrypto.layer(Redacted.make(masterKey))).pipe(
-        Layer.provide(Layer.effectDiscard(Migrations.migrate).pipe(Layer.provideMerge(
-          Database.layerFromUrlOrDir({ dataDir: path.join(dataDir, "db") })
-        )))
-      )
-    ),
-    Effect.scoped
-  )
-
-// Server -------------------------------------------------------------------------------------
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-
-interface Reply {
-  readonly status: number
-  readonly body: any
-}
-
-let dataDir: string
-let scope: Scope.CloseableScope
-let baseUrl: string
-let adminToken: string
-let defaultOrgId: string
-
-const call = async (
-  method: string,
-  target: string,
-  options: { readonly token?: string | null; readonly json?: unknown } = {}
-): Promise<Reply> => {
-  const token = options.token === undefined ? adminToken : options.token
-  const headers: Record<string, string> = {}
-  if (token !== null) headers["authorization"] = `Bearer ${token}`
-  const init: RequestInit = { method, headers }
-  if (options.json !== undefined) {
-    headers["content-type"] = "application/json"
-    init.body = JSON.stringify(options.json)
-  }
-  const response = await fetch(`${baseUrl}${target}`, init)
-  const text = await response.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = text
-  }
-  return { status: response.status, body }
-}
-
-beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "citadel-org-"))
-  await Effect.runPromise(seed(dataDir))
-  const port = await freePort()
-  const config = Either.getOrThrow(readConfig({
-    PORT: String(port),
-    CITADEL_DATA_DIR: dataDir,
-    CITADEL_MASTERKEY: masterKey
-  }, dataDir))
-  scope = Effect.runSync(Scope.make())
-  const layer = serverLayer(config).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.None)))
-  await Effect.runPromise(Layer.buildWithScope(layer, scope))
-  adminToken = (await fs.readFile(config.adminTokenFile, "utf8")).trim()
-  baseUrl = `http://127.0.0.1:${port}`
-  const found = await list({ queries: [{ defaultQuery: {} }] })
-  defaultOrgId = found.body.result[0].id
-}, 120_000)
-
-afterAll(async () => {
-  await Effect.runPromise(Scope.close(scope, Exit.void))
-  await fs.rm(dataDir, { recursive: true, force: true })
+const { call } = orgSuite({
+  masterKey: "citadel-org-tests-master-key-32b",
+  dirPrefix: "citadel-org-",
+  users: [
+    ["acme-owner", acme, tokens.acmeOwner],
+    ["acme-worker", acme, tokens.acmeWorker],
+    ["globex-worker", globex, tokens.globexWorker],
+    ["ops", globex, tokens.ops]
+  ],
+  instanceMember: { userId: "ops", roles: ["IAM_OWNER"] }
 })
 
 // Helpers ------------------------------------------------------------------------------------
-
-const errorBody = (code: number, id: string, message: string, detail?: string) => ({
-  code,
-  message: `${detail === undefined ? message : `${message}: ${detail}`} (${id})`,
-  details: [{ "@type": "type.googleapis.com/zitadel.v1.ErrorDetail", id, message }]
-})
-
-const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 const create = (name: string, extra: Record<string, unknown> = {}, token?: string) =>
   call("POST", "/v2/organizations", {
@@ -210,6 +42,13 @@ const byId = async (id: string, token?: string) =>
   (await list({ queries: [{ idQuery: { id } }] }, token)).body.result[0]
 
 const names = (reply: Reply) => reply.body.result.map((org: { name: string }) => org.name)
+
+let defaultOrgId: string
+
+beforeAll(async () => {
+  const found = await list({ queries: [{ defaultQuery: {} }] })
+  defaultOrgId = found.body.result[0].id
+})
 
 // Tests --------------------------------------------------------------------------------------
 

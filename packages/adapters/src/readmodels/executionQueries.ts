@@ -6,11 +6,13 @@ import { type DomainError, Execution } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect } from "effect"
 import {
-  direction,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
+  selectPage,
+  sortColumnOf,
   toDate,
   toNumber
 } from "./search.js"
@@ -69,7 +71,6 @@ interface ExecutionRow {
   readonly change_date: unknown
   readonly sequence: unknown
   readonly entries: unknown
-  readonly total_result: unknown
 }
 
 interface EntryJson {
@@ -135,57 +136,30 @@ export const searchExecutions = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { asc, limit, offset } = yield* resolvePagination(request)
-    const sortingColumn = request.sortingColumn ?? "creationDate"
-    const column = sortColumn[sortingColumn]
-    if (column === undefined) {
-      return yield* invalidQuery(`unknown sorting column ${String(sortingColumn)}`)
-    }
+    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "creationDate")
     const conditions = yield* Effect.forEach(
       request.filters ?? [],
       (filter) => filterCondition(sql, filter)
     )
     const where = sql.and([sql`e.instance_id = ${instanceId}`, ...conditions])
-    const order = sql.csv([
-      sql`${sql(column)} ${direction(sql, asc)}`,
-      sql`e.id ${direction(sql, asc)}`
-    ])
-
     // The lateral aggregate yields NULL for an execution without entries, which drops it.
-    const rows = yield* sql<ExecutionRow>`
-      SELECT e.id, e.creation_date, e.change_date, e.sequence, l.entries,
-        count(*) OVER () AS total_result
-      FROM projections.executions1 e
+    const from = sql`projections.executions1 e
       JOIN LATERAL (
         SELECT jsonb_agg(
           jsonb_build_object('include', t.include, 'target', t.target_id) ORDER BY t.position
         ) AS entries
         FROM projections.executions1_targets t
         WHERE t.instance_id = e.instance_id AND t.execution_id = e.id
-      ) l ON l.entries IS NOT NULL
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${limit} OFFSET ${offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!.total_result)
-      : yield* countExecutions(sql, where, offset)
-
-    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+      ) l ON l.entries IS NOT NULL`
+    return yield* selectPage(sql, {
+      columns: "e.id, e.creation_date, e.change_date, e.sequence, l.entries",
+      from,
+      where,
+      order: orderBy(sql, column, "e.id", asc),
+      pagination: { limit, offset },
+      count: {
+        from: sql.literal("projections.executions1 e"),
+        where: sql`${where} AND ${hasEntry(sql, sql.literal("TRUE"))}`
+      }
+    }, toView)
   })
-
-/** A page past the end holds no row to carry the window count, so count on its own. */
-const countExecutions = (
-  sql: Statement.Constructor,
-  where: Statement.Fragment,
-  offset: number
-) =>
-  offset === 0
-    ? Effect.succeed(0)
-    : Effect.map(
-      sql<{ readonly total: unknown }>`
-        SELECT count(*) AS total
-        FROM projections.executions1 e
-        WHERE ${where} AND ${hasEntry(sql, sql.literal("TRUE"))}
-      `,
-      (rows) => toNumber(rows[0]?.total ?? 0)
-    )

@@ -7,12 +7,15 @@ import type { DomainError } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect } from "effect"
 import {
-  direction,
+  inIds,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
-  textCondition,
+  selectPage,
+  sortColumnOf,
+  textFilter,
   type TextFilterMethod,
   toDate,
   toNumber
@@ -88,12 +91,8 @@ const filterCondition = (
   sql: Statement.Constructor,
   filter: OrgFilter
 ): Effect.Effect<Statement.Fragment, DomainError> => {
-  const text = (column: string, method: TextFilterMethod, value: string) => {
-    const condition = textCondition(sql, column, method, value)
-    return condition === undefined
-      ? Effect.fail(invalidQuery(`unknown text filter method ${String(method)}`))
-      : Effect.succeed(condition)
-  }
+  const text = (column: string, method: TextFilterMethod, value: string) =>
+    textFilter(sql, column, method, value)
   switch (filter._tag) {
     case "OrgName":
       return text("name", filter.method, filter.name)
@@ -119,45 +118,24 @@ export const searchOrgs = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { asc, limit, offset } = yield* resolvePagination(request)
-    const column = sortColumn[request.sortingColumn ?? "id"]
-    if (column === undefined) {
-      return yield* invalidQuery(`unknown sorting column ${String(request.sortingColumn)}`)
-    }
+    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "id")
     const conditions = yield* Effect.forEach(
       request.filters ?? [],
       (filter) => filterCondition(sql, filter)
     )
     const ids = request.visibleOrgIds
-    const visible = ids === undefined
-      ? []
-      : [ids.length === 0 ? sql.literal("FALSE") : sql.in("id", ids)]
+    const visible = ids === undefined ? [] : [inIds(sql, "id", ids)]
     const where = sql.and([
       sql`instance_id = ${instanceId}`,
       sql`state <> ${removedState}`,
       ...visible,
       ...conditions
     ])
-    const order = sql.csv([
-      sql`${sql(column)} ${direction(sql, asc)}`,
-      sql`id ${direction(sql, asc)}`
-    ])
-
-    const rows = yield* sql<OrgRow & { readonly total_result: unknown }>`
-      SELECT ${sql.literal(columns)}, count(*) OVER () AS total_result
-      FROM projections.orgs
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${limit} OFFSET ${offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!.total_result)
-      : offset === 0
-      ? 0
-      : yield* Effect.map(
-        sql<{ readonly total: unknown }>`
-          SELECT count(*) AS total FROM projections.orgs WHERE ${where}
-        `,
-        (counted) => toNumber(counted[0]?.total ?? 0)
-      )
-    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+    return yield* selectPage(sql, {
+      columns,
+      from: sql.literal("projections.orgs"),
+      where,
+      order: orderBy(sql, column, "id", asc),
+      pagination: { limit, offset }
+    }, toView)
   })

@@ -9,12 +9,14 @@ import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Array as Arr, Effect, Option } from "effect"
 import { StoredState } from "./projects.js"
 import {
-  direction,
+  inIds,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
-  textCondition,
+  selectPage,
+  textFilter,
   type TextFilterMethod,
   toDate,
   toNumber
@@ -169,46 +171,6 @@ const orgNotRemoved = (sql: Statement.Constructor, instanceId: string, owner: st
       AND o.state = ${StoredState.Removed}
   )`
 
-const text = (
-  sql: Statement.Constructor,
-  column: string,
-  method: TextFilterMethod,
-  value: string
-) => {
-  const condition = textCondition(sql, column, method, value)
-  return condition === undefined
-    ? Effect.fail(invalidQuery(`unknown text filter method ${String(method)}`))
-    : Effect.succeed(condition)
-}
-
-const page = <A>(
-  sql: Statement.Constructor,
-  from: Statement.Fragment,
-  where: Statement.Fragment,
-  columns: string,
-  order: Statement.Fragment,
-  pagination: { readonly limit: number; readonly offset: number },
-  toView: (row: Row) => A
-): Effect.Effect<Page<A>, SqlError.SqlError> =>
-  Effect.gen(function*() {
-    const rows = yield* sql<Row>`
-      SELECT ${sql.literal(columns)}, count(*) OVER () AS total_result
-      FROM ${from}
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${pagination.limit} OFFSET ${pagination.offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!["total_result"])
-      : pagination.offset === 0
-      ? 0
-      : yield* Effect.map(
-        sql<Row>`SELECT count(*) AS total FROM ${from} WHERE ${where}`,
-        (counted) => toNumber(counted[0]?.["total"] ?? 0)
-      )
-    return { totalResult, appliedLimit: pagination.limit, result: rows.map(toView) }
-  })
-
 const projectColumns = `p.id, p.name, p.state, p.project_role_assertion, p.project_role_check,
   p.has_project_check, p.private_labeling_setting, p.creation_date, p.change_date, p.sequence,
   p.resource_owner`
@@ -241,11 +203,9 @@ export const searchProjects = (
     const conditions = yield* Effect.forEach(request.filters ?? [], (filter) => {
       switch (filter._tag) {
         case "ProjectName":
-          return text(sql, "p.name", filter.method, filter.name)
+          return textFilter(sql, "p.name", filter.method, filter.name)
         case "InProjectIds":
-          return Effect.succeed(
-            filter.ids.length === 0 ? sql.literal("FALSE") : sql.in("p.id", filter.ids)
-          )
+          return Effect.succeed(inIds(sql, "p.id", filter.ids))
         default:
           return Effect.fail(invalidQuery("unknown project filter"))
       }
@@ -256,19 +216,13 @@ export const searchProjects = (
       orgNotRemoved(sql, instanceId, "p.resource_owner"),
       ...conditions
     ])
-    const order = sql.csv([
-      sql`p.creation_date ${direction(sql, pagination.asc)}`,
-      sql`p.id ${direction(sql, pagination.asc)}`
-    ])
-    return yield* page(
-      sql,
-      sql`projections.projects p`,
+    return yield* selectPage(sql, {
+      columns: projectColumns,
+      from: sql.literal("projections.projects p"),
       where,
-      projectColumns,
-      order,
-      pagination,
-      toProject
-    )
+      order: orderBy(sql, "p.creation_date", "p.id", pagination.asc),
+      pagination
+    }, toProject)
   })
 
 const appsFrom = (sql: Statement.Constructor) =>
@@ -308,7 +262,7 @@ export const searchApps = (
       request.filters ?? [],
       (filter) =>
         filter._tag === "AppName"
-          ? text(sql, "a.name", filter.method, filter.name)
+          ? textFilter(sql, "a.name", filter.method, filter.name)
           : Effect.fail(invalidQuery("unknown app filter"))
     )
     const where = sql.and([
@@ -318,11 +272,13 @@ export const searchApps = (
       orgNotRemoved(sql, instanceId, "a.resource_owner"),
       ...conditions
     ])
-    const order = sql.csv([
-      sql`a.creation_date ${direction(sql, pagination.asc)}`,
-      sql`a.id ${direction(sql, pagination.asc)}`
-    ])
-    return yield* page(sql, appsFrom(sql), where, appColumns, order, pagination, toApp)
+    return yield* selectPage(sql, {
+      columns: appColumns,
+      from: appsFrom(sql),
+      where,
+      order: orderBy(sql, "a.creation_date", "a.id", pagination.asc),
+      pagination
+    }, toApp)
   })
 
 /**

@@ -3,7 +3,7 @@
  * filters with literal LIKE matching, and the conversions from driver values to plain values.
  */
 import { type DomainError, invalidArgument } from "@citadel/domain"
-import type { Statement } from "@effect/sql"
+import type { SqlError, Statement } from "@effect/sql"
 import { Effect } from "effect"
 
 /** ZITADEL's `DefaultQueryLimit`: applied when a request gives no limit (or 0). */
@@ -130,9 +130,93 @@ export const textCondition = (
   }
 }
 
+/** {@link textCondition} that refuses an unknown method with InvalidArgument. */
+export const textFilter = (
+  sql: Statement.Constructor,
+  column: string,
+  method: TextFilterMethod,
+  value: string
+): Effect.Effect<Statement.Fragment, DomainError> => {
+  const condition = textCondition(sql, column, method, value)
+  return condition === undefined
+    ? Effect.fail(invalidQuery(`unknown text filter method ${String(method)}`))
+    : Effect.succeed(condition)
+}
+
+/** `column IN (ids)`; no ids match nothing. */
+export const inIds = (
+  sql: Statement.Constructor,
+  column: string,
+  ids: ReadonlyArray<string>
+): Statement.Fragment => ids.length === 0 ? sql.literal("FALSE") : sql.in(column, ids)
+
+/** The column a sorting name stands for; an unknown name is refused as an invalid query. */
+export const sortColumnOf = <K extends string>(
+  columns: Readonly<Record<K, string>>,
+  name: K
+): Effect.Effect<string, DomainError> => {
+  const column = columns[name] as string | undefined
+  return column === undefined
+    ? Effect.fail(invalidQuery(`unknown sorting column ${String(name)}`))
+    : Effect.succeed(column)
+}
+
 /** `ORDER BY` direction as a fixed keyword, never built from input text. */
 export const direction = (sql: Statement.Constructor, asc: boolean): Statement.Fragment =>
   asc ? sql.literal("ASC") : sql.literal("DESC")
+
+/** Sorts by `column`, then by `id` so that pages stay stable among equal values. */
+export const orderBy = (
+  sql: Statement.Constructor,
+  column: string,
+  id: string,
+  asc: boolean
+): Statement.Fragment =>
+  sql.csv([sql`${sql(column)} ${direction(sql, asc)}`, sql`${sql(id)} ${direction(sql, asc)}`])
+
+/** What {@link selectPage} reads one page from. */
+export interface PageQuery {
+  /** The selected columns, as fixed text. */
+  readonly columns: string
+  readonly from: Statement.Fragment
+  readonly where: Statement.Fragment
+  readonly order: Statement.Fragment
+  readonly pagination: { readonly limit: number; readonly offset: number }
+  /** Where the count of a page past the end reads from, when it differs from the page's. */
+  readonly count?: { readonly from: Statement.Fragment; readonly where: Statement.Fragment }
+}
+
+/**
+ * One page of rows with the count of every match: the count rides on each row as a window
+ * count; a page past the end holds no row to carry it, so then it is counted on its own.
+ */
+export const selectPage = <Row extends object, A>(
+  sql: Statement.Constructor,
+  query: PageQuery,
+  toView: (row: Row) => A
+): Effect.Effect<Page<A>, SqlError.SqlError> =>
+  Effect.gen(function*() {
+    const { limit, offset } = query.pagination
+    const rows = yield* sql<Row & { readonly total_result: unknown }>`
+      SELECT ${sql.literal(query.columns)}, count(*) OVER () AS total_result
+      FROM ${query.from}
+      WHERE ${query.where}
+      ORDER BY ${query.order}
+      LIMIT ${limit} OFFSET ${offset}
+    `
+    const counted = query.count ?? { from: query.from, where: query.where }
+    const totalResult = rows.length > 0
+      ? toNumber(rows[0]!.total_result)
+      : offset === 0
+      ? 0
+      : yield* Effect.map(
+        sql<{ readonly total: unknown }>`
+          SELECT count(*) AS total FROM ${counted.from} WHERE ${counted.where}
+        `,
+        (total) => toNumber(total[0]?.total ?? 0)
+      )
+    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+  })
 
 /** Drivers return bigint and count columns as strings (pg) or bigints (PGlite). */
 export const toNumber = (value: unknown): number =>

@@ -7,11 +7,12 @@ import type { DomainError } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Array as Arr, Effect, Option } from "effect"
 import {
-  direction,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
+  selectPage,
   toDate,
   toNumber
 } from "./search.js"
@@ -254,26 +255,11 @@ export const searchSessions = (
       visibilityCondition(sql, request.visibility ?? { _tag: "All" }),
       ...conditions
     ])
-    const order = sql.csv([
-      sql`s.creation_date ${direction(sql, asc)}`,
-      sql`s.id ${direction(sql, asc)}`
-    ])
-    const rows = yield* sql<SessionRow & { readonly total_result: unknown }>`
-      SELECT ${sql.literal(columns)}, count(*) OVER () AS total_result
-      FROM ${sql.literal(from)}
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${limit} OFFSET ${offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!.total_result)
-      : offset === 0
-      ? 0
-      : yield* Effect.map(
-        sql<{ readonly total: unknown }>`
-          SELECT count(*) AS total FROM ${sql.literal(from)} WHERE ${where}
-        `,
-        (counted) => toNumber(counted[0]?.total ?? 0)
-      )
-    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+    return yield* selectPage(sql, {
+      columns,
+      from: sql.literal(from),
+      where,
+      order: orderBy(sql, "s.creation_date", "s.id", asc),
+      pagination: { limit, offset }
+    }, toView)
   })

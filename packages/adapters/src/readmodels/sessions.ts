@@ -8,6 +8,7 @@ import { Session, type StoredEvent } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect, Option } from "effect"
 import type { Projection } from "../projections/Projection.js"
+import { updateRow } from "./rows.js"
 
 export const SessionsTable = "projections.sessions"
 
@@ -68,20 +69,7 @@ const added = (event: StoredEvent, agent: Session.UserAgent | undefined): Apply 
 const update = (
   event: StoredEvent,
   sets: (sql: Statement.Constructor) => ReadonlyArray<Statement.Fragment>
-): Apply =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`
-      UPDATE projections.sessions
-      SET ${
-      sql.csv([
-        ...sets(sql),
-        sql`change_date = ${event.createdAt}`,
-        sql`sequence = ${event.sequence}`
-      ])
-    }
-      WHERE instance_id = ${event.aggregate.instanceId} AND id = ${event.aggregate.id}
-        AND sequence < ${event.sequence}
-    `).pipe(Effect.asVoid)
+): Apply => updateRow(SessionsTable, event, sets)
 
 const applySession = (event: StoredEvent, session: Session.SessionEvent): Apply => {
   switch (session._tag) {

@@ -6,12 +6,15 @@ import type { DomainError, Target } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Array as Arr, Effect, Option } from "effect"
 import {
-  direction,
+  inIds,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
-  textCondition,
+  selectPage,
+  sortColumnOf,
+  textFilter,
   type TextFilterMethod,
   toDate,
   toNumber
@@ -133,15 +136,10 @@ const filterCondition = (
 ): Effect.Effect<Statement.Fragment, DomainError> => {
   switch (filter._tag) {
     case "TargetName": {
-      const condition = textCondition(sql, "name", filter.method, filter.name)
-      return condition === undefined
-        ? Effect.fail(invalidQuery(`unknown text filter method ${String(filter.method)}`))
-        : Effect.succeed(condition)
+      return textFilter(sql, "name", filter.method, filter.name)
     }
     case "InTargetIds":
-      return Effect.succeed(
-        filter.ids.length === 0 ? sql.literal("FALSE") : sql.in("id", filter.ids)
-      )
+      return Effect.succeed(inIds(sql, "id", filter.ids))
     default:
       return Effect.fail(invalidQuery("unknown target filter"))
   }
@@ -159,42 +157,17 @@ export const searchTargets = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { asc, limit, offset } = yield* resolvePagination(request)
-    const sortingColumn = request.sortingColumn ?? "creationDate"
-    const column = sortColumn[sortingColumn]
-    if (column === undefined) {
-      return yield* invalidQuery(`unknown sorting column ${String(sortingColumn)}`)
-    }
+    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "creationDate")
     const conditions = yield* Effect.forEach(
       request.filters ?? [],
       (filter) => filterCondition(sql, filter)
     )
     const where = sql.and([sql`instance_id = ${instanceId}`, ...conditions])
-    const order = sql.csv([
-      sql`${sql(column)} ${direction(sql, asc)}`,
-      sql`id ${direction(sql, asc)}`
-    ])
-
-    const rows = yield* sql<TargetRow & { readonly total_result: unknown }>`
-      SELECT ${sql.literal(columns)}, count(*) OVER () AS total_result
-      FROM projections.targets2
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${limit} OFFSET ${offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!.total_result)
-      : yield* countTargets(sql, where, offset)
-
-    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+    return yield* selectPage(sql, {
+      columns,
+      from: sql.literal("projections.targets2"),
+      where,
+      order: orderBy(sql, column, "id", asc),
+      pagination: { limit, offset }
+    }, toView)
   })
-
-/** A page past the end holds no row to carry the window count, so count on its own. */
-const countTargets = (sql: Statement.Constructor, where: Statement.Fragment, offset: number) =>
-  offset === 0
-    ? Effect.succeed(0)
-    : Effect.map(
-      sql<{ readonly total: unknown }>`
-        SELECT count(*) AS total FROM projections.targets2 WHERE ${where}
-      `,
-      (rows) => toNumber(rows[0]?.total ?? 0)
-    )

@@ -6,12 +6,15 @@ import type { DomainError } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Array as Arr, Effect, Option } from "effect"
 import {
-  direction,
+  inIds,
   invalidQuery,
+  orderBy,
   type Page,
   type Pagination,
   resolvePagination,
-  textCondition,
+  selectPage,
+  sortColumnOf,
+  textFilter,
   type TextFilterMethod,
   toDate,
   toNumber
@@ -229,10 +232,7 @@ const filterCondition = (
     case "DisplayName":
     case "Email":
     case "Phone": {
-      const condition = textCondition(sql, textColumn[filter._tag], filter.method, filter.value)
-      return condition === undefined
-        ? Effect.fail(invalidQuery(`unknown text filter method ${String(filter.method)}`))
-        : Effect.succeed(condition)
+      return textFilter(sql, textColumn[filter._tag], filter.method, filter.value)
     }
     case "State":
       return Effect.succeed(sql`state = ${filter.state}`)
@@ -241,9 +241,7 @@ const filterCondition = (
     case "Organization":
       return Effect.succeed(sql`resource_owner = ${filter.orgId}`)
     case "InUserIds":
-      return Effect.succeed(
-        filter.ids.length === 0 ? sql.literal("FALSE") : sql.in("id", filter.ids)
-      )
+      return Effect.succeed(inIds(sql, "id", filter.ids))
     default:
       return Effect.fail(invalidQuery("unknown user filter"))
   }
@@ -268,11 +266,7 @@ export const searchUsers = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { asc, limit, offset } = yield* resolvePagination(request)
-    const sortingColumn = request.sortingColumn ?? "creationDate"
-    const column = sortColumn[sortingColumn]
-    if (column === undefined) {
-      return yield* invalidQuery(`unknown sorting column ${String(sortingColumn)}`)
-    }
+    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "creationDate")
     const conditions = yield* Effect.forEach(
       request.filters ?? [],
       (filter) => filterCondition(sql, filter)
@@ -282,28 +276,11 @@ export const searchUsers = (
       visibilityCondition(sql, request.visibility ?? { _tag: "All" }),
       ...conditions
     ])
-    const order = sql.csv([
-      sql`${sql(column)} ${direction(sql, asc)}`,
-      sql`id ${direction(sql, asc)}`
-    ])
-
-    const rows = yield* sql<UserRow & { readonly total_result: unknown }>`
-      SELECT ${sql.literal(columns)}, count(*) OVER () AS total_result
-      FROM projections.users2
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${limit} OFFSET ${offset}
-    `
-    const totalResult = rows.length > 0
-      ? toNumber(rows[0]!.total_result)
-      : offset === 0
-      ? 0
-      : yield* Effect.map(
-        sql<{ readonly total: unknown }>`
-          SELECT count(*) AS total FROM projections.users2 WHERE ${where}
-        `,
-        (counted) => toNumber(counted[0]?.total ?? 0)
-      )
-
-    return { totalResult, appliedLimit: limit, result: rows.map(toView) }
+    return yield* selectPage(sql, {
+      columns,
+      from: sql.literal("projections.users2"),
+      where,
+      order: orderBy(sql, column, "id", asc),
+      pagination: { limit, offset }
+    }, toView)
   })

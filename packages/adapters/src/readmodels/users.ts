@@ -7,6 +7,7 @@ import { Identity, type StoredEvent } from "@citadel/domain"
 import { SqlClient, type SqlError, type Statement } from "@effect/sql"
 import { Effect, Option } from "effect"
 import type { Projection } from "../projections/Projection.js"
+import { updateRow } from "./rows.js"
 
 export const Users2Table = "projections.users2"
 
@@ -71,20 +72,7 @@ const insert = (row: Record<string, unknown>): Apply =>
 const update = (
   event: StoredEvent,
   sets: (sql: Statement.Constructor) => ReadonlyArray<Statement.Fragment>
-): Apply =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql`
-      UPDATE projections.users2
-      SET ${
-      sql.csv([
-        ...sets(sql),
-        sql`change_date = ${event.createdAt}`,
-        sql`sequence = ${event.sequence}`
-      ])
-    }
-      WHERE instance_id = ${event.aggregate.instanceId} AND id = ${event.aggregate.id}
-        AND sequence < ${event.sequence}
-    `).pipe(Effect.asVoid)
+): Apply => updateRow(Users2Table, event, sets)
 
 const state = (event: StoredEvent, status: Identity.UserStatus): Apply =>
   update(event, (sql) => [sql`state = ${Identity.userStateNumber[status]}`])

@@ -1,7 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { Duration, ProtoEnum, RequestBody, Timestamp, UInt64, UInt64Out } from "./protojson.js"
+import { Pagination, PaginationResponse } from "./common.js"
+import { Duration, ProtoEnum, RequestBody, Timestamp } from "./protojson.js"
 
 /** ZITADEL's Action service v2 (`zitadel.action.v2.ActionService`) on its REST paths. */
 
@@ -79,14 +80,6 @@ export const targetFieldNames = [
   "TARGET_FIELD_NAME_INTERRUPT_ON_ERROR"
 ] as const
 export const TargetFieldName = ProtoEnum("TargetFieldName", targetFieldNames)
-
-const Pagination = Schema.Struct({
-  offset: Schema.optional(UInt64),
-  limit: Schema.optional(UInt64),
-  asc: Schema.optional(Schema.Boolean)
-})
-
-const PaginationResponse = Schema.Struct({ totalResult: UInt64Out, appliedLimit: UInt64Out })
 
 export const TargetSearchFilter = Schema.Struct({
   targetNameFilter: Schema.optional(Schema.Struct({

@@ -1,7 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { ProtoEnum, RequestBody, Timestamp, UInt64, UInt64Out } from "./protojson.js"
+import { ListDetails, ListQuery, TextQueryMethod } from "./common.js"
+import { ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 
 /**
  * ZITADEL's Organization service v2 (`zitadel.org.v2.OrganizationService`) on its REST paths.
@@ -25,16 +26,8 @@ export const OrganizationFieldName = ProtoEnum("OrganizationFieldName", [
   "ORGANIZATION_FIELD_NAME_CREATION_DATE"
 ])
 
-export const TextQueryMethod = ProtoEnum("TextQueryMethod", [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-])
+
+export { TextQueryMethod }
 
 /** `zitadel.object.v2.Details`. */
 export const Details = Schema.Struct({
@@ -73,13 +66,6 @@ export const SearchQuery = Schema.Struct({
   defaultQuery: Schema.optional(Schema.Struct({}))
 })
 
-/** `zitadel.object.v2.ListQuery`. */
-const ListQuery = Schema.Struct({
-  offset: Schema.optional(UInt64),
-  limit: Schema.optional(UInt64),
-  asc: Schema.optional(Schema.Boolean)
-})
-
 export const ListOrganizationsRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
   sortingColumn: Schema.optional(OrganizationFieldName),
@@ -93,8 +79,6 @@ export const Organization = Schema.Struct({
   name: Schema.String,
   primaryDomain: Schema.String
 }).annotations({ identifier: "Organization" })
-
-const ListDetails = Schema.Struct({ totalResult: UInt64Out, timestamp: Timestamp })
 
 const organizationId = HttpApiSchema.param("organizationId", Id)
 

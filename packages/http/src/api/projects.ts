@@ -1,7 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { Duration, ProtoEnum, RequestBody, Timestamp, UInt64, UInt64Out } from "./protojson.js"
+import { ListQuery, TextQueryMethod } from "./common.js"
+import { Duration, ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 
 /**
  * Projects and OIDC applications of ZITADEL's management API v1
@@ -57,16 +58,7 @@ const ProjectState = Schema.Literal(
 
 const AppState = Schema.Literal("APP_STATE_UNSPECIFIED", "APP_STATE_ACTIVE", "APP_STATE_INACTIVE")
 
-export const TextQueryMethod = ProtoEnum("TextQueryMethod", [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-])
+export { TextQueryMethod }
 
 /** `zitadel.v1.ObjectDetails`. */
 export const ObjectDetails = Schema.Struct({
@@ -81,13 +73,6 @@ const ListDetails = Schema.Struct({
   totalResult: UInt64Out,
   processedSequence: UInt64Out,
   viewTimestamp: Timestamp
-})
-
-/** `zitadel.v1.ListQuery`. */
-const ListQuery = Schema.Struct({
-  offset: Schema.optional(UInt64),
-  limit: Schema.optional(UInt64),
-  asc: Schema.optional(Schema.Boolean)
 })
 
 const Name = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))

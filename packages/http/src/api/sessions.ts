@@ -1,6 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { JSONSchema, Schema } from "effect"
-import { camelKeys, Duration, ProtoEnum, Timestamp, UInt64, UInt64Out } from "./protojson.js"
+import { ListDetails, ListQuery } from "./common.js"
+import { camelKeys, Duration, ProtoEnum, Timestamp, UInt64Out } from "./protojson.js"
 import { Authorization } from "./security.js"
 import { Details } from "./users.js"
 
@@ -99,11 +100,7 @@ export const SearchQuery = Schema.Struct({
 })
 
 export const ListSessionsRequest = Schema.Struct({
-  query: Schema.optional(Schema.Struct({
-    offset: Schema.optional(UInt64),
-    limit: Schema.optional(UInt64),
-    asc: Schema.optional(Schema.Boolean)
-  })),
+  query: Schema.optional(ListQuery),
   queries: Schema.optional(Schema.Array(SearchQuery)),
   sortingColumn: Schema.optional(SessionFieldName)
 })
@@ -204,7 +201,7 @@ export class SessionService extends HttpApiGroup.make("SessionService")
     HttpApiEndpoint.post("ListSessions", "/v2/sessions/search")
       .setPayload(SessionBody(ListSessionsRequest))
       .addSuccess(Schema.Struct({
-        details: Schema.Struct({ totalResult: UInt64Out, timestamp: Timestamp }),
+        details: ListDetails,
         sessions: Schema.Array(Session)
       }))
   )

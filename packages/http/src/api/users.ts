@@ -1,6 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { ProtoEnum, RequestBody, Timestamp, UInt64, UInt64Out } from "./protojson.js"
+import { ListDetails, ListQuery, TextQueryMethod } from "./common.js"
+import { ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 import { Authorization } from "./security.js"
 
 /**
@@ -35,16 +36,7 @@ export const AccessTokenType = ProtoEnum("AccessTokenType", [
 
 export const Type = ProtoEnum("Type", ["TYPE_UNSPECIFIED", "TYPE_HUMAN", "TYPE_MACHINE"])
 
-export const TextQueryMethod = ProtoEnum("TextQueryMethod", [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-])
+export { TextQueryMethod }
 
 export const UserFieldName = ProtoEnum("UserFieldName", [
   "USER_FIELD_NAME_UNSPECIFIED",
@@ -180,11 +172,7 @@ export const SearchQuery = Schema.Struct({
 })
 
 export const ListUsersRequest = Schema.Struct({
-  query: Schema.optional(Schema.Struct({
-    offset: Schema.optional(UInt64),
-    limit: Schema.optional(UInt64),
-    asc: Schema.optional(Schema.Boolean)
-  })),
+  query: Schema.optional(ListQuery),
   sortingColumn: Schema.optional(UserFieldName),
   queries: Schema.optional(Schema.Array(SearchQuery))
 })
@@ -215,7 +203,7 @@ export class UserService extends HttpApiGroup.make("UserService")
     HttpApiEndpoint.post("ListUsers", "/v2/users")
       .setPayload(RequestBody(ListUsersRequest))
       .addSuccess(Schema.Struct({
-        details: Schema.Struct({ totalResult: UInt64Out, timestamp: Timestamp }),
+        details: ListDetails,
         sortingColumn: UserFieldName,
         result: Schema.Array(User)
       }))

@@ -1,24 +1,12 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { ReadModels } from "@citadel/adapters"
-import {
-  type DomainError,
-  Execution,
-  Identity,
-  invalidArgument,
-  notFound,
-  type ObjectDetails,
-  Projections,
-  Target
-} from "@citadel/domain"
-import { Duration, Effect, Option, Redacted, type Schema } from "effect"
+import { type DomainError, Execution, invalidArgument, notFound, Target } from "@citadel/domain"
+import { Duration, Effect, Option, Redacted } from "effect"
 import * as Api from "../api/actions.js"
 import { CitadelApi } from "../api/Api.js"
-import { CurrentPrincipal } from "../api/security.js"
 import { ConditionCatalog, servedMethods } from "../catalog.js"
 import { fromCondition, fromEntries, toCondition, toEntries } from "./conditions.js"
-import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
+import { authorized, settled, type Type } from "./common.js"
 
 /** Permission of each rpc, as the `auth_option` of ZITADEL's action_service.proto. */
 const permission = {
@@ -154,25 +142,6 @@ const toExecutionFilters = (filters: ReadonlyArray<Type<typeof Api.ExecutionSear
           )
       }
     }))
-
-/**
- * Runs a handler body for the caller after checking its permission, waits until the read models
- * include what a command wrote (so the next read sees it), and maps every failure once.
- */
-type HandlerFailure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
-const authorized = <A, E extends HandlerFailure, R>(
-  required: string | undefined,
-  body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
-) =>
-  Effect.gen(function*() {
-    const principal = yield* CurrentPrincipal
-    if (required !== undefined) yield* Identity.requirePermission(principal, required)
-    return yield* body(principal)
-  }).pipe(Effect.catchAll(toApiError))
-
-const settled = (details: ObjectDetails) =>
-  Effect.flatMap(Projections, (projections) => projections.awaitPosition(details.position))
 
 export const ActionServiceLive = HttpApiBuilder.group(CitadelApi, "ActionService", (handlers) =>
   Effect.gen(function*() {

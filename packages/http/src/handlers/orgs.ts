@@ -1,22 +1,17 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { ReadModels } from "@citadel/adapters"
-import {
-  Clock,
-  type DomainError,
-  Identity,
-  invalidArgument,
-  loadAggregate,
-  type ObjectDetails,
-  Org,
-  Projections
-} from "@citadel/domain"
-import { Effect, type Schema } from "effect"
+import { Clock, Identity, invalidArgument, loadAggregate, Org } from "@citadel/domain"
+import { Effect } from "effect"
 import { CitadelApi } from "../api/Api.js"
 import type * as Api from "../api/orgs.js"
-import { CurrentPrincipal } from "../api/security.js"
-import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
+import {
+  authenticated,
+  orgsGranting,
+  settled,
+  textMethod,
+  toPagination,
+  type Type
+} from "./common.js"
 
 /**
  * Permissions as the org service's documentation names them. ZITADEL's org v2 rpcs are marked
@@ -42,20 +37,6 @@ const fieldNames = [
   "ORGANIZATION_FIELD_NAME_NAME",
   "ORGANIZATION_FIELD_NAME_CREATION_DATE"
 ] as const
-
-const textMethods = [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-] as const
-
-const textMethod = (name: Type<typeof Api.TextQueryMethod> | undefined) =>
-  ReadModels.textFilterMethods[textMethods.indexOf(name ?? "TEXT_QUERY_METHOD_EQUALS")]!
 
 const invalidQuery = (detail: string) =>
   invalidArgument("QUERY-f1lt3r", "Errors.Query.InvalidRequest", detail)
@@ -115,8 +96,7 @@ const toFilters = (
 const visibleOrgIds = (principal: Identity.Principal): ReadonlyArray<string> | undefined =>
   principal.permissions.has(permission.read)
     ? undefined
-    : [...principal.orgPermissions].filter(([, granted]) => granted.has(permission.read))
-      .map(([orgId]) => orgId)
+    : orgsGranting(principal, permission.read)
 
 /** The admins of AddOrganization: existing users by id; creating users here is refused. */
 const toAdmins = (admins: ReadonlyArray<Type<typeof Api.Admin>>) =>
@@ -131,26 +111,12 @@ const toAdmins = (admins: ReadonlyArray<Type<typeof Api.Admin>>) =>
       )
       : Effect.succeed({ userId: admin.userId, roles: admin.roles ?? [] }))
 
-/**
- * Runs a handler body for the caller, waits until the read models include what a command wrote
- * (so the next read sees it), and maps every failure once.
- */
-type Failure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
-const authorized = <A, E extends Failure, R>(
-  body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
-) =>
-  Effect.flatMap(CurrentPrincipal, body).pipe(Effect.catchAll(toApiError))
-
-const settled = (details: ObjectDetails) =>
-  Effect.flatMap(Projections, (projections) => projections.awaitPosition(details.position))
-
 const onOrg = (
   orgId: string,
   required: string,
   command: (request: Org.OrgRequest) => ReturnType<typeof Org.deactivateOrganization>
 ) =>
-  authorized((principal) =>
+  authenticated((principal) =>
     Effect.gen(function*() {
       yield* Identity.requirePermissionIn(principal, orgId, required)
       const details = yield* command({
@@ -168,7 +134,7 @@ export const OrganizationServiceLive = HttpApiBuilder.group(
   (handlers) =>
     handlers
       .handle("AddOrganization", ({ payload }) =>
-        authorized((principal) =>
+        authenticated((principal) =>
           Effect.gen(function*() {
             yield* Identity.requirePermission(principal, permission.create)
             const admins = yield* toAdmins(payload.admins ?? [])
@@ -192,7 +158,7 @@ export const OrganizationServiceLive = HttpApiBuilder.group(
             }
           })))
       .handle("UpdateOrganization", ({ path, payload }) =>
-        authorized((principal) =>
+        authenticated((principal) =>
           Effect.gen(function*() {
             yield* Identity.requirePermissionIn(principal, path.organizationId, permission.write)
             const details = yield* Org.updateOrganization({
@@ -205,15 +171,13 @@ export const OrganizationServiceLive = HttpApiBuilder.group(
             return { changeDate: details.changeDate }
           })))
       .handle("ListOrganizations", ({ payload }) =>
-        authorized((principal) =>
+        authenticated((principal) =>
           Effect.gen(function*() {
             const filters = yield* toFilters(principal.instanceId, payload.queries ?? [])
             const sorting = payload.sortingColumn ?? "ORGANIZATION_FIELD_NAME_UNSPECIFIED"
             const column = fieldNames.indexOf(sorting)
             const page = yield* ReadModels.searchOrgs(principal.instanceId, {
-              offset: payload.query?.offset,
-              limit: payload.query?.limit,
-              asc: payload.query?.asc,
+              ...toPagination(payload.query),
               sortingColumn: column === 0 ? undefined : ReadModels.orgSortingColumns[column - 1],
               filters,
               visibleOrgIds: visibleOrgIds(principal)

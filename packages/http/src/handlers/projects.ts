@@ -1,21 +1,12 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { ReadModels } from "@citadel/adapters"
-import {
-  Clock,
-  type DomainError,
-  Identity,
-  notFound,
-  type ObjectDetails,
-  Project,
-  Projections
-} from "@citadel/domain"
-import { Effect, Option, Redacted, type Schema } from "effect"
+import { Clock, Identity, notFound, type ObjectDetails, Project } from "@citadel/domain"
+import { Effect, Option, Redacted } from "effect"
 import { CitadelApi } from "../api/Api.js"
 import type * as Api from "../api/projects.js"
 import { CurrentPrincipal } from "../api/security.js"
+import { type HandlerFailure, settled, textMethod, toPagination, type Type } from "./common.js"
 import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
 
 /** Permission of each rpc, as the `auth_option` of ZITADEL's management.proto. */
 const permission = {
@@ -57,16 +48,6 @@ const authMethodNames = [
   "OIDC_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT"
 ] as const
 const tokenTypeNames = ["OIDC_TOKEN_TYPE_BEARER", "OIDC_TOKEN_TYPE_JWT"] as const
-const textMethodNames = [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-] as const
 
 const indexOf = <N extends string>(names: ReadonlyArray<N>, name: N | undefined) =>
   name === undefined ? 0 : Math.max(0, names.indexOf(name))
@@ -189,9 +170,6 @@ const toApp = (view: ReadModels.AppView): Type<typeof Api.App> => ({
   ...(view.oidc === undefined ? {} : { oidcConfig: toOidcConfig(view.oidc) })
 })
 
-const textMethod = (name: Type<typeof Api.TextQueryMethod> | undefined) =>
-  ReadModels.textFilterMethods[indexOf(textMethodNames, name)]!
-
 const toProjectFilters = (
   queries: ReadonlyArray<Type<typeof Api.ProjectQuery>>,
   orgId: string
@@ -209,14 +187,6 @@ const toProjectFilters = (
       : [{ _tag: "InProjectIds" as const, ids: [] }])
   ])
 
-const toPagination = (query: Type<typeof Api.ListProjectsRequest>["query"]) => ({
-  offset: query?.offset,
-  limit: query?.limit,
-  asc: query?.asc
-})
-
-type Failure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
 interface Scope {
   readonly principal: Identity.Principal
   readonly caller: Project.OrgCaller
@@ -226,7 +196,7 @@ interface Scope {
  * Runs a handler body in the org the call names (`x-zitadel-orgid`, else the caller's own)
  * after checking the permission in that org, and maps every failure once.
  */
-const inOrg = <A, E extends Failure, R>(
+const inOrg = <A, E extends HandlerFailure, R>(
   headers: { readonly "x-zitadel-orgid"?: string | undefined },
   required: string,
   body: (scope: Scope) => Effect.Effect<A, E, R>
@@ -241,13 +211,6 @@ const inOrg = <A, E extends Failure, R>(
       caller: { instanceId: principal.instanceId, orgId, creator: principal.userId }
     })
   }).pipe(Effect.catchAll(toApiError))
-
-/** Waits until the read models include what a command wrote, so the next read sees it. */
-const settled = (written: ObjectDetails) =>
-  Effect.as(
-    Effect.flatMap(Projections, (projections) => projections.awaitPosition(written.position)),
-    written
-  )
 
 const detailsOnly = <E, R>(command: Effect.Effect<ObjectDetails, E, R>) =>
   Effect.map(Effect.flatMap(command, settled), (d) => ({ details: details(d) }))

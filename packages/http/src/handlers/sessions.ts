@@ -6,44 +6,24 @@ import {
   Identity,
   invalidArgument,
   notFound,
-  type ObjectDetails,
   permissionDenied,
-  Projections,
   Session
 } from "@citadel/domain"
-import { Effect, Option, Redacted, type Schema } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { isIP } from "node:net"
 import { timingSafeEqual } from "node:crypto"
 import { CitadelApi } from "../api/Api.js"
-import { CurrentPrincipal } from "../api/security.js"
 import type * as Api from "../api/sessions.js"
-import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
+import {
+  authenticated,
+  caller,
+  details,
+  settled,
+  type Type,
+  visibility
+} from "./common.js"
 
 const permission = Session.sessionPermission
-
-type Failure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
-/** Runs a handler body for the caller and maps every failure once. */
-const authenticated = <A, E extends Failure, R>(
-  body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
-) => Effect.flatMap(CurrentPrincipal, body).pipe(Effect.catchAll(toApiError))
-
-/** Waits until the read models include what a command wrote, so the next read sees it. */
-const settled = (details: ObjectDetails) =>
-  Effect.flatMap(Projections, (projections) => projections.awaitPosition(details.position))
-
-const caller = (principal: Identity.Principal) => ({
-  instanceId: principal.instanceId,
-  creator: principal.userId
-})
-
-const details = (d: ObjectDetails) => ({
-  sequence: d.sequence,
-  changeDate: d.changeDate,
-  resourceOwner: d.resourceOwner
-})
 
 const invalid = (detail: string) =>
   invalidArgument("SESSION-r3qst", "Errors.Invalid.Argument", detail)
@@ -260,15 +240,7 @@ const toFilter = (
 
 /** Instance-wide `session.read` sees every session; otherwise own ones and the orgs granting it. */
 const visibilityOf = (principal: Identity.Principal): ReadModels.SessionVisibility =>
-  principal.permissions.has(permission.read)
-    ? { _tag: "All" }
-    : {
-      _tag: "Restricted",
-      self: principal.userId,
-      orgIds: [...principal.orgPermissions]
-        .filter(([, granted]) => granted.has(permission.read))
-        .map(([orgId]) => orgId)
-    }
+  visibility(principal, permission.read)
 
 const sessionNotFound = () => notFound("QUERY-SFeaa", "Errors.Session.NotExisting")
 

@@ -6,16 +6,21 @@ import {
   invalidArgument,
   notFound,
   type ObjectDetails,
-  Projections,
   User
 } from "@citadel/domain"
-import { Effect, Option, Redacted, type Schema } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { CitadelApi } from "../api/Api.js"
-import { CurrentPrincipal } from "../api/security.js"
 import type * as Api from "../api/users.js"
-import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
+import {
+  authenticated,
+  caller,
+  details,
+  type HandlerFailure,
+  settled,
+  textMethod,
+  type Type,
+  visibility
+} from "./common.js"
 
 /** Permissions of ZITADEL's user service, checked in the org that owns the user. */
 const permission = {
@@ -23,17 +28,6 @@ const permission = {
   write: "user.write",
   delete: "user.delete"
 } as const
-
-type Failure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
-/** Runs a handler body for the caller and maps every failure once. */
-const authenticated = <A, E extends Failure, R>(
-  body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
-) => Effect.flatMap(CurrentPrincipal, body).pipe(Effect.catchAll(toApiError))
-
-/** Waits until the read models include what a command wrote, so the next read sees it. */
-const settled = (details: ObjectDetails) =>
-  Effect.flatMap(Projections, (projections) => projections.awaitPosition(details.position))
 
 /**
  * Checks the permission in the org that owns the user. For a user that does not exist the
@@ -48,17 +42,6 @@ const onUser = (principal: Identity.Principal, userId: string, required: string)
     }
     yield* Identity.requirePermissionIn(principal, loaded.owner, required)
   })
-
-const caller = (principal: Identity.Principal) => ({
-  instanceId: principal.instanceId,
-  creator: principal.userId
-})
-
-const details = (d: ObjectDetails) => ({
-  sequence: d.sequence,
-  changeDate: d.changeDate,
-  resourceOwner: d.resourceOwner
-})
 
 const genders = ["GENDER_UNSPECIFIED", "GENDER_FEMALE", "GENDER_MALE", "GENDER_DIVERSE"] as const
 const states = [
@@ -139,17 +122,6 @@ const toUser = (view: ReadModels.UserView): Type<typeof Api.User> => ({
   })
 })
 
-const textMethods = [
-  "TEXT_QUERY_METHOD_EQUALS",
-  "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_STARTS_WITH",
-  "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_CONTAINS",
-  "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-  "TEXT_QUERY_METHOD_ENDS_WITH",
-  "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE"
-] as const
-
 const fieldNames = [
   "USER_FIELD_NAME_UNSPECIFIED",
   "USER_FIELD_NAME_USER_NAME",
@@ -162,9 +134,6 @@ const fieldNames = [
   "USER_FIELD_NAME_TYPE",
   "USER_FIELD_NAME_CREATION_DATE"
 ] as const
-
-const method = (name: Type<typeof Api.TextQueryMethod> | undefined) =>
-  ReadModels.textFilterMethods[textMethods.indexOf(name ?? "TEXT_QUERY_METHOD_EQUALS")]!
 
 /** The text queries: query field, filter tag, and the field holding the text. */
 const textQueries = [
@@ -193,7 +162,11 @@ const toFilter = (
   for (const [key, tag, field] of textQueries) {
     const text = query[key] as TextQuery | undefined
     if (text !== undefined) {
-      return Effect.succeed({ _tag: tag, value: String(text[field]), method: method(text.method) })
+      return Effect.succeed({
+        _tag: tag,
+        value: String(text[field]),
+        method: textMethod(text.method)
+      })
     }
   }
   if (query.stateQuery) {
@@ -215,15 +188,7 @@ const toFilter = (
 
 /** Instance-wide `user.read` sees every user; otherwise the orgs granting it, and oneself. */
 const visibilityOf = (principal: Identity.Principal): ReadModels.UserVisibility =>
-  principal.permissions.has(permission.read)
-    ? { _tag: "All" }
-    : {
-      _tag: "Restricted",
-      self: principal.userId,
-      orgIds: [...principal.orgPermissions]
-        .filter(([, granted]) => granted.has(permission.read))
-        .map(([orgId]) => orgId)
-    }
+  visibility(principal, permission.read)
 
 const userNotFound = () => notFound("QUERY-Dfbg2", "Errors.User.NotFound")
 
@@ -374,7 +339,7 @@ export const UserServiceLive = HttpApiBuilder.group(CitadelApi, "UserService", (
 /** Deactivate, reactivate, lock, unlock and delete: permission, command, wait, details. */
 const stateChange = <R>(
   userId: string,
-  command: (request: User.UserRequest) => Effect.Effect<ObjectDetails, Failure, R>,
+  command: (request: User.UserRequest) => Effect.Effect<ObjectDetails, HandlerFailure, R>,
   required: string = permission.write
 ) =>
   authenticated((principal) =>

@@ -1,20 +1,10 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { WebKeys } from "@citadel/adapters"
-import {
-  type DomainError,
-  Identity,
-  invalidArgument,
-  type ObjectDetails,
-  Projections,
-  WebKey
-} from "@citadel/domain"
-import { Effect, type Schema } from "effect"
+import { type DomainError, invalidArgument, WebKey } from "@citadel/domain"
+import { Effect } from "effect"
 import { CitadelApi } from "../api/Api.js"
-import { CurrentPrincipal } from "../api/security.js"
 import * as Api from "../api/webkeys.js"
-import { toApiError } from "./errors.js"
-
-type Type<S extends Schema.Schema.Any> = Schema.Schema.Type<S>
+import { authorized, settled, type Type } from "./common.js"
 
 /** Permission of each rpc, as the `auth_option` of ZITADEL's webkey_service.proto. */
 const permission = {
@@ -106,23 +96,6 @@ const toWebKey = (view: WebKeys.WebKeyView): Type<typeof Api.WebKey> => ({
   state: stateName(view.status),
   ...configFields(view.config)
 })
-
-/** Runs a body for the caller after checking its permission; maps every failure once. */
-type Failure = DomainError | { readonly _tag: "EventStoreError" | "SqlError" }
-
-const authorized = <A, E extends Failure, R>(
-  required: string,
-  body: (principal: Identity.Principal) => Effect.Effect<A, E, R>
-) =>
-  Effect.gen(function*() {
-    const principal = yield* CurrentPrincipal
-    yield* Identity.requirePermission(principal, required)
-    return yield* body(principal)
-  }).pipe(Effect.catchAll(toApiError))
-
-/** Waits until the read models include what a command wrote, so the next read sees it. */
-const settled = (details: ObjectDetails) =>
-  Effect.flatMap(Projections, (projections) => projections.awaitPosition(details.position))
 
 export const WebKeyServiceLive = HttpApiBuilder.group(CitadelApi, "WebKeyService", (handlers) =>
   Effect.succeed(
