@@ -57,7 +57,8 @@ export interface EventFilter {
 export interface EventStoreService {
   /**
    * Appends the events atomically, in order, after checking every expectation, every type
-   * expectation and every unique constraint the events carry. Each event's sequence follows its aggregate's latest one.
+   * expectation and every unique constraint the events carry. Each event's sequence follows
+   * its aggregate's latest one.
    * Fails with ConcurrencyConflict when an expectation does not hold and with an AlreadyExists
    * DomainError when an added unique constraint is taken. Nothing is written on failure.
    */

@@ -1,7 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { Pagination, PaginationResponse } from "./common.js"
+import {
+  maxItems,
+  oneof,
+  OptionalRepeated,
+  Pagination,
+  PaginationResponse,
+  Repeated
+} from "./common.js"
 import { Duration, ProtoEnum, RequestBody, Timestamp } from "./protojson.js"
 
 /** ZITADEL's Action service v2 (`zitadel.action.v2.ActionService`) on its REST paths. */
@@ -86,13 +93,15 @@ export const TargetSearchFilter = Schema.Struct({
     targetName: Schema.String.pipe(Schema.maxLength(200)),
     method: Schema.optional(TextFilterMethod)
   })),
-  inTargetIdsFilter: Schema.optional(Schema.Struct({ targetIds: Schema.Array(Schema.String) }))
+  inTargetIdsFilter: Schema.optional(
+    Schema.Struct({ targetIds: Repeated(Schema.String, maxItems.ids) })
+  )
 })
 
 export const ListTargetsRequest = Schema.Struct({
   pagination: Schema.optional(Pagination),
   sortingColumn: Schema.optional(TargetFieldName),
-  filters: Schema.optional(Schema.Array(TargetSearchFilter))
+  filters: OptionalRepeated(TargetSearchFilter, maxItems.filters)
 })
 
 const ApiCondition = Schema.Struct({
@@ -114,17 +123,31 @@ export const Condition = Schema.Struct({
 
 /**
  * An entry of an execution: v2's plain target id, or v2beta's `{"target": id}` or
- * `{"include": condition}`.
+ * `{"include": condition}`, a oneof: an object with both, or neither, is refused.
  */
 export const ExecutionEntry = Schema.Union(
-  Schema.String,
-  Schema.Struct({ target: Schema.String }),
-  Schema.Struct({ include: Condition })
+  Schema.transform(
+    Schema.Struct({
+      target: Schema.optional(Schema.String),
+      include: Schema.optional(Condition)
+    }).pipe(oneof(["target", "include"], { required: true })),
+    Schema.Union(
+      Schema.Struct({ target: Schema.String }),
+      Schema.Struct({ include: Schema.typeSchema(Condition) })
+    ),
+    {
+      strict: false,
+      decode: (entry) =>
+        entry.target !== undefined ? { target: entry.target } : { include: entry.include! },
+      encode: (entry) => entry
+    }
+  ),
+  Schema.String
 )
 
 export const SetExecutionRequest = Schema.Struct({
   condition: Condition,
-  targets: Schema.optional(Schema.Array(ExecutionEntry))
+  targets: OptionalRepeated(ExecutionEntry, maxItems.entries)
 })
 
 const ExecutionType = ProtoEnum("ExecutionType", [
@@ -136,7 +159,9 @@ const ExecutionType = ProtoEnum("ExecutionType", [
 ])
 
 export const ExecutionSearchFilter = Schema.Struct({
-  inConditionsFilter: Schema.optional(Schema.Struct({ conditions: Schema.Array(Condition) })),
+  inConditionsFilter: Schema.optional(
+    Schema.Struct({ conditions: Repeated(Condition, maxItems.conditions) })
+  ),
   executionTypeFilter: Schema.optional(Schema.Struct({ executionType: ExecutionType })),
   targetFilter: Schema.optional(Schema.Struct({ targetId: Schema.String })),
   includeFilter: Schema.optional(Schema.Struct({ include: Condition }))
@@ -153,7 +178,7 @@ export const ExecutionFieldName = ProtoEnum("ExecutionFieldName", executionField
 export const ListExecutionsRequest = Schema.Struct({
   pagination: Schema.optional(Pagination),
   sortingColumn: Schema.optional(ExecutionFieldName),
-  filters: Schema.optional(Schema.Array(ExecutionSearchFilter))
+  filters: OptionalRepeated(ExecutionSearchFilter, maxItems.filters)
 })
 
 export const Execution = Schema.Struct({

@@ -1,6 +1,7 @@
 import {
   HttpApiBuilder,
   HttpApiError,
+  HttpIncomingMessage,
   HttpServerError,
   type HttpApp,
   HttpServerRequest,
@@ -8,12 +9,31 @@ import {
 } from "@effect/platform"
 import type { ErrorKind } from "@citadel/domain"
 import { Cause, Effect, Option } from "effect"
-import { render } from "./errors.js"
+import { type ApiError, render } from "./errors.js"
 
 const respond = (kind: ErrorKind, id: string, message: string, detail?: string) => {
   const { body, status } = render(kind, { id, message, detail })
   return HttpServerResponse.unsafeJson(body, { status })
 }
+
+/** The largest request body read; nothing this API takes comes near it. */
+export const maxBodyBytes = 1024 * 1024
+
+const tooLarge = () =>
+  HttpServerResponse.unsafeJson(
+    render("InvalidArgument", {
+      id: "API-b0dy1",
+      message: "Errors.Invalid.Argument",
+      detail: `the body is larger than ${maxBodyBytes} bytes`
+    }).body,
+    { status: 413 }
+  )
+
+/** Long enough to name what was wrong; short enough never to echo a large value back. */
+const maxDetailLength = 300
+
+const clip = (text: string) =>
+  text.length <= maxDetailLength ? text : `${text.slice(0, maxDetailLength)}…`
 
 const pathText = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((text, key) => {
@@ -26,12 +46,21 @@ const describeDecodeError = (error: HttpApiError.HttpApiDecodeError): string => 
   const issue = error.issues[0]
   if (issue === undefined) return error.message
   const field = pathText(issue.path)
-  return field === "" ? issue.message : `${field}: ${issue.message}`
+  return clip(field === "" ? issue.message : `${field}: ${issue.message}`)
 }
 
-const isRequestDecodeFailure = (defect: unknown): boolean =>
+const requestDecodeFailure = (defect: unknown) =>
   HttpServerError.isServerError(defect) && defect._tag === "RequestError" &&
-  defect.reason === "Decode"
+    defect.reason === "Decode"
+    ? defect
+    : undefined
+
+const isBodyTooLarge = (error: HttpServerError.RequestError): boolean =>
+  error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+
+const isUnauthenticated = (error: unknown): error is ApiError =>
+  typeof error === "object" && error !== null && "kind" in error &&
+  error.kind === "Unauthenticated" && "id" in error
 
 /**
  * Turns what no endpoint declared into ZITADEL-shaped errors: unreadable input becomes 400 with
@@ -51,13 +80,23 @@ export const errorMiddleware = HttpApiBuilder.middleware((app) =>
             describeDecodeError(error)
           ))
         }
+        if (isUnauthenticated(error)) {
+          // RFC 6750, section 3: a 401 names the scheme the client must use.
+          const { body, status } = render("Unauthenticated", error)
+          return Effect.succeed(HttpServerResponse.unsafeJson(body, {
+            status,
+            headers: { "www-authenticate": "Bearer realm=\"citadel\"" }
+          }))
+        }
         if (HttpServerError.isServerError(error) && error._tag === "RouteNotFound") {
           return Effect.succeed(respond("NotFound", "API-n0r0u", "Errors.Route.NotFound"))
         }
         return Effect.failCause(cause)
       }
       const defect = Cause.dieOption(cause)
-      if (Option.isSome(defect) && isRequestDecodeFailure(defect.value)) {
+      const decodeFailure = Option.isSome(defect) ? requestDecodeFailure(defect.value) : undefined
+      if (decodeFailure !== undefined) {
+        if (isBodyTooLarge(decodeFailure)) return Effect.succeed(tooLarge())
         return Effect.succeed(respond(
           "InvalidArgument",
           "API-j50n1",
@@ -76,19 +115,25 @@ export const errorMiddleware = HttpApiBuilder.middleware((app) =>
 /**
  * Before routing: the management API speaks JSON whatever the client says it sends (ZITADEL's
  * gateway does the same), so a body sent as a form by a careless client is still read as JSON;
- * and a path holding an encoded NUL character, which no id can contain, is refused.
+ * a path holding an encoded NUL character, which no id can contain, is refused; and so is a
+ * body over `maxBodyBytes` (413).
  */
 export const normalizeRequest = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    request.url.includes("%00")
-      ? Effect.succeed(respond(
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    if (request.url.includes("%00")) {
+      return Effect.succeed(respond(
         "InvalidArgument",
         "API-nu1l0",
         "Errors.Invalid.Argument",
         "the path must not contain a NUL character"
       ))
-      : Effect.provideService(
-        app,
-        HttpServerRequest.HttpServerRequest,
-        request.modify({ headers: { ...request.headers, "content-type": "application/json" } })
-      ))
+    }
+    if (Number(request.headers["content-length"] ?? 0) > maxBodyBytes) {
+      return Effect.succeed(tooLarge())
+    }
+    return Effect.provideService(
+      app,
+      HttpServerRequest.HttpServerRequest,
+      request.modify({ headers: { ...request.headers, "content-type": "application/json" } })
+    ).pipe(HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)))
+  })

@@ -1,7 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { ListDetails, ListQuery, TextQueryMethod } from "./common.js"
+import {
+  ListDetails,
+  ListQuery,
+  maxItems,
+  OptionalRepeated,
+  TextQueryMethod
+} from "./common.js"
 import { ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 
 /**
@@ -41,12 +47,12 @@ export const Admin = Schema.Struct({
   userId: Schema.optional(Schema.String),
   /** Creating a human user along with the org is not supported here; it is refused. */
   human: Schema.optional(Schema.Unknown),
-  roles: Schema.optional(Schema.Array(Schema.String))
+  roles: OptionalRepeated(Schema.String, maxItems.entries)
 })
 
 export const AddOrganizationRequest = Schema.Struct({
   name: Name,
-  admins: Schema.optional(Schema.Array(Admin)),
+  admins: OptionalRepeated(Admin, maxItems.entries),
   organizationId: Schema.optional(Id),
   /** Deprecated in favour of `organizationId`, which wins when both are set. */
   orgId: Schema.optional(Id)
@@ -69,7 +75,7 @@ export const SearchQuery = Schema.Struct({
 export const ListOrganizationsRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
   sortingColumn: Schema.optional(OrganizationFieldName),
-  queries: Schema.optional(Schema.Array(SearchQuery))
+  queries: OptionalRepeated(SearchQuery, maxItems.filters)
 })
 
 export const Organization = Schema.Struct({

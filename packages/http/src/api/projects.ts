@@ -1,7 +1,13 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { Authorization } from "./security.js"
-import { ListQuery, TextQueryMethod } from "./common.js"
+import {
+  ListQuery,
+  maxItems,
+  oneof,
+  OptionalRepeated,
+  TextQueryMethod
+} from "./common.js"
 import { Duration, ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 
 /**
@@ -109,27 +115,27 @@ const TextQuery = <K extends string>(field: K) =>
 export const ProjectQuery = Schema.Struct({
   nameQuery: Schema.optional(TextQuery("name")),
   projectResourceOwnerQuery: Schema.optional(Schema.Struct({ resourceOwner: Schema.String }))
-})
+}).pipe(oneof(["nameQuery", "projectResourceOwnerQuery"]))
 
 export const ListProjectsRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
-  queries: Schema.optional(Schema.Array(ProjectQuery))
+  queries: OptionalRepeated(ProjectQuery, maxItems.filters)
 })
 
 const OidcSettingsFields = {
-  redirectUris: Schema.optional(Schema.Array(Uri)),
-  responseTypes: Schema.optional(Schema.Array(OidcResponseType)),
-  grantTypes: Schema.optional(Schema.Array(OidcGrantType)),
+  redirectUris: OptionalRepeated(Uri, maxItems.uris),
+  responseTypes: OptionalRepeated(OidcResponseType, maxItems.enums),
+  grantTypes: OptionalRepeated(OidcGrantType, maxItems.enums),
   appType: Schema.optional(OidcAppType),
   authMethodType: Schema.optional(OidcAuthMethodType),
-  postLogoutRedirectUris: Schema.optional(Schema.Array(Uri)),
+  postLogoutRedirectUris: OptionalRepeated(Uri, maxItems.uris),
   devMode: Schema.optional(Schema.Boolean),
   accessTokenType: Schema.optional(OidcTokenType),
   accessTokenRoleAssertion: Schema.optional(Schema.Boolean),
   idTokenRoleAssertion: Schema.optional(Schema.Boolean),
   idTokenUserinfoAssertion: Schema.optional(Schema.Boolean),
   clockSkew: Schema.optional(Duration),
-  additionalOrigins: Schema.optional(Schema.Array(Uri)),
+  additionalOrigins: OptionalRepeated(Uri, maxItems.uris),
   skipNativeAppSuccessPage: Schema.optional(Schema.Boolean),
   backChannelLogoutUri: Schema.optional(Uri)
 }
@@ -182,7 +188,7 @@ export const AppQuery = Schema.Struct({ nameQuery: Schema.optional(TextQuery("na
 
 export const ListAppsRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
-  queries: Schema.optional(Schema.Array(AppQuery))
+  queries: OptionalRepeated(AppQuery, maxItems.filters)
 })
 
 /** `x-zitadel-orgid`: the org the call acts in; the caller's own org when absent. */

@@ -69,47 +69,91 @@ export const Timestamp = Schema.Date.annotations({
 const camel = (key: string): string =>
   key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 
-/** Rewrites snake_case keys to lowerCamelCase, recursively, as protojson accepts both. */
-export const camelKeys = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(camelKeys)
-  if (value === null || typeof value !== "object") return value
-  const out: Record<string, unknown> = {}
-  for (const [key, inner] of Object.entries(value)) out[camel(key)] = camelKeys(inner)
-  return out
+/** How deep a request body may nest; no request of this API comes near it. */
+export const maxBodyDepth = 32
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+type Normalized =
+  | { readonly value: unknown }
+  | { readonly path: ReadonlyArray<PropertyKey>; readonly problem: string }
+
+const problemOf = (text: string): string | undefined =>
+  text.includes("\u0000")
+    ? "must not contain a NUL character"
+    : loneSurrogate.test(text)
+    ? "must be valid Unicode (it holds a lone surrogate)"
+    : undefined
+
+/**
+ * Rewrites snake_case keys to lowerCamelCase, as protojson accepts both, and finds what no
+ * field may hold: text no column can store (NUL, lone surrogates) and nesting deeper than
+ * `maxBodyDepth`, which would otherwise exhaust the stack.
+ */
+const normalize = (
+  value: unknown,
+  path: Array<PropertyKey>,
+  maps: ReadonlySet<string>,
+  verbatimKeys = false
+): Normalized => {
+  if (typeof value === "string") {
+    const problem = problemOf(value)
+    return problem === undefined ? { value } : { path, problem }
+  }
+  if (value === null || typeof value !== "object") return { value }
+  if (path.length >= maxBodyDepth) {
+    return { path, problem: `must not nest deeper than ${maxBodyDepth} levels` }
+  }
+  const isArray = Array.isArray(value)
+  const out: Record<string, unknown> | Array<unknown> = isArray ? [] : {}
+  for (const [key, inner] of Object.entries(value)) {
+    const name = isArray ? Number(key) : verbatimKeys ? key : camel(key)
+    const keyProblem = isArray ? undefined : problemOf(key)
+    if (keyProblem !== undefined) return { path: [...path, key], problem: keyProblem }
+    const isMap = typeof name === "string" && maps.has(name)
+    const result = normalize(inner, [...path, name], maps, isMap)
+    if (!("value" in result)) return result
+    ;(out as Record<PropertyKey, unknown>)[name] = result.value
+  }
+  return { value: out }
+}
+
+/** Replaces `#/$defs/…` references by their definitions, so a body schema stands alone. */
+const inlineDefinitions = (schema: unknown, defs: Readonly<Record<string, unknown>>): unknown => {
+  if (Array.isArray(schema)) return schema.map((item) => inlineDefinitions(item, defs))
+  if (schema === null || typeof schema !== "object") return schema
+  const ref = (schema as { readonly $ref?: unknown }).$ref
+  if (typeof ref === "string" && ref.startsWith("#/$defs/")) {
+    return inlineDefinitions(defs[ref.slice("#/$defs/".length)], defs)
+  }
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, inner]) => [key, inlineDefinitions(inner, defs)])
+  )
 }
 
 /**
  * A request body schema that also accepts the proto's snake_case field names. The OpenAPI
  * document shows the camelCase form. An empty body (which the server reads as null) is the
- * empty message, as ZITADEL's REST gateway treats it.
+ * empty message, as ZITADEL's REST gateway treats it. The keys of the map fields named in
+ * `maps` (say `metadata`) are the client's data and are kept as written.
  */
-export const RequestBody = <A, I>(schema: Schema.Schema<A, I, never>) => {
-  const { $schema: _, ...jsonSchema } = JSONSchema.make(schema)
+export const RequestBody = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  maps: ReadonlyArray<string> = []
+) => {
+  const mapFields = new Set(maps)
+  const { $defs = {}, $schema: _, ...jsonSchema } = JSONSchema.make(schema)
   return Schema.transformOrFail(Schema.Unknown, schema, {
     strict: false,
     decode: (body, _, ast) => {
-      const normalized = camelKeys(body === null ? {} : body)
-      const path = nulPath(normalized, [])
-      if (path === undefined) return ParseResult.succeed(normalized)
-      const issue = new ParseResult.Type(ast, body, nulMessage)
-      const [head, ...tail] = path
+      const normalized = normalize(body === null ? {} : body, [], mapFields)
+      if ("value" in normalized) return ParseResult.succeed(normalized.value)
+      const issue = new ParseResult.Type(ast, body, normalized.problem)
+      const [head, ...tail] = normalized.path
       return ParseResult.fail(
-        head === undefined ? issue : new ParseResult.Pointer([head, ...tail], normalized, issue)
+        head === undefined ? issue : new ParseResult.Pointer([head, ...tail], body, issue)
       )
     },
     encode: ParseResult.succeed
-  }).annotations({ jsonSchema })
-}
-
-const nulMessage = "must not contain a NUL character"
-
-/** Where a string holding U+0000 sits, which no text column can store. */
-const nulPath = (value: unknown, path: Array<PropertyKey>): Array<PropertyKey> | undefined => {
-  if (typeof value === "string") return value.includes("\u0000") ? path : undefined
-  if (value === null || typeof value !== "object") return undefined
-  for (const [key, inner] of Object.entries(value)) {
-    const found = nulPath(inner, [...path, Array.isArray(value) ? Number(key) : key])
-    if (found !== undefined) return found
-  }
-  return undefined
+  }).annotations({ jsonSchema: inlineDefinitions(jsonSchema, $defs) as object })
 }

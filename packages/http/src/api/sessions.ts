@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { JSONSchema, Schema } from "effect"
-import { ListDetails, ListQuery } from "./common.js"
-import { camelKeys, Duration, ProtoEnum, Timestamp, UInt64Out } from "./protojson.js"
+import { Schema } from "effect"
+import { ListDetails, ListQuery, maxItems, OptionalRepeated } from "./common.js"
+import { Duration, ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 import { Authorization } from "./security.js"
 import { Details } from "./users.js"
 
@@ -32,7 +32,7 @@ export const SessionFieldName = ProtoEnum("SessionFieldName", [
   "SESSION_FIELD_NAME_CREATION_DATE"
 ])
 
-const HeaderValues = Schema.Struct({ values: Schema.optional(Schema.Array(Schema.String)) })
+const HeaderValues = Schema.Struct({ values: OptionalRepeated(Schema.String, maxItems.values) })
 
 export const UserAgent = Schema.Struct({
   fingerprintId: Schema.optional(Schema.String),
@@ -87,7 +87,7 @@ const DateQuery = <K extends string>(field: K) =>
   })
 
 export const SearchQuery = Schema.Struct({
-  idsQuery: Schema.optional(Schema.Struct({ ids: Schema.optional(Schema.Array(Schema.String)) })),
+  idsQuery: Schema.optional(Schema.Struct({ ids: OptionalRepeated(Schema.String, maxItems.ids) })),
   userIdQuery: Schema.optional(Schema.Struct({ id: Schema.optional(Schema.String) })),
   creationDateQuery: Schema.optional(DateQuery("creationDate")),
   creatorQuery: Schema.optional(Schema.Struct({
@@ -101,7 +101,7 @@ export const SearchQuery = Schema.Struct({
 
 export const ListSessionsRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
-  queries: Schema.optional(Schema.Array(SearchQuery)),
+  queries: OptionalRepeated(SearchQuery, maxItems.filters),
   sortingColumn: Schema.optional(SessionFieldName)
 })
 
@@ -136,37 +136,8 @@ export const Session = Schema.Struct({
 }).annotations({ identifier: "Session" })
 
 /** Maps whose keys are data (metadata keys, header names), kept as the client wrote them. */
-const mapFields = new Set(["metadata", "header"])
-
-const camelKeysKeepingMaps = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(camelKeysKeepingMaps)
-  if (value === null || typeof value !== "object") return value
-  const out: Record<string, unknown> = {}
-  for (const [key, inner] of Object.entries(value)) {
-    const name = Object.keys(camelKeys({ [key]: null }) as object)[0]!
-    if (mapFields.has(name) && inner !== null && typeof inner === "object") {
-      const kept: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(inner)) kept[k] = camelKeysKeepingMaps(v)
-      out[name] = kept
-    } else {
-      out[name] = camelKeysKeepingMaps(inner)
-    }
-  }
-  return out
-}
-
-/**
- * Like `RequestBody`, accepts the proto's snake_case field names too, but leaves the keys of
- * `metadata` and user agent `header` maps untouched: they are the client's data.
- */
-const SessionBody = <A, I>(schema: Schema.Schema<A, I, never>) => {
-  const { $schema: _, ...jsonSchema } = JSONSchema.make(schema)
-  return Schema.transform(Schema.Unknown, schema, {
-    strict: false,
-    decode: (body) => camelKeysKeepingMaps(body === null ? {} : body),
-    encode: (encoded) => encoded
-  }).annotations({ jsonSchema })
-}
+const SessionBody = <A, I>(schema: Schema.Schema<A, I, never>) =>
+  RequestBody(schema, ["metadata", "header"])
 
 const sessionIdPath = HttpApiSchema.param("sessionId", Id)
 

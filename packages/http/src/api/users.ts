@@ -1,6 +1,14 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { ListDetails, ListQuery, TextQueryMethod } from "./common.js"
+import {
+  ListDetails,
+  ListQuery,
+  maxItems,
+  oneof,
+  OptionalRepeated,
+  Repeated,
+  TextQueryMethod
+} from "./common.js"
 import { ProtoEnum, RequestBody, Timestamp, UInt64Out } from "./protojson.js"
 import { Authorization } from "./security.js"
 
@@ -61,7 +69,7 @@ export const Details = Schema.Struct({
 const Organization = Schema.Struct({
   orgId: Schema.optional(Schema.String),
   orgDomain: Schema.optional(Schema.String)
-})
+}).pipe(oneof(["orgId", "orgDomain"]))
 
 const SetHumanProfile = Schema.Struct({
   givenName: Required200,
@@ -77,7 +85,7 @@ const SetHumanEmail = Schema.Struct({
   isVerified: Schema.optional(Schema.Boolean),
   sendCode: Schema.optional(Schema.Unknown),
   returnCode: Schema.optional(Schema.Unknown)
-})
+}).pipe(oneof(["sendCode", "returnCode", "isVerified"]))
 
 const SetHumanPhone = Schema.Struct({
   phone: Schema.optional(Text200),
@@ -102,18 +110,21 @@ const HumanFields = {
   hashedPassword: Schema.optional(HashedPassword)
 }
 
+/** The oneof `password_type` of a new human. */
+const passwordType = oneof(["password", "hashedPassword"])
+
 export const AddHumanUserRequest = Schema.Struct({
   userId: Schema.optional(Id),
   username: Schema.optional(Required200),
   organization: Schema.optional(Organization),
   ...HumanFields
-})
+}).pipe(passwordType)
 
 export const CreateUserRequest = Schema.Struct({
   organizationId: Id,
   userId: Schema.optional(Id),
   username: Schema.optional(Required200),
-  human: Schema.optional(Schema.Struct(HumanFields)),
+  human: Schema.optional(Schema.Struct(HumanFields).pipe(passwordType)),
   machine: Schema.optional(Schema.Struct({
     name: Required200,
     description: Schema.optional(Schema.String.pipe(Schema.maxLength(500)))
@@ -124,7 +135,7 @@ export const SetPasswordRequest = Schema.Struct({
   newPassword: Password,
   currentPassword: Schema.optional(Schema.String),
   verificationCode: Schema.optional(Schema.String)
-})
+}).pipe(oneof(["currentPassword", "verificationCode"]))
 
 export const User = Schema.Struct({
   userId: Schema.String,
@@ -167,14 +178,16 @@ export const SearchQuery = Schema.Struct({
   phoneQuery: Schema.optional(Schema.Struct({ number: Text200, method: Method })),
   stateQuery: Schema.optional(Schema.Struct({ state: UserState })),
   typeQuery: Schema.optional(Schema.Struct({ type: Type })),
-  inUserIdsQuery: Schema.optional(Schema.Struct({ userIds: Schema.Array(Schema.String) })),
+  inUserIdsQuery: Schema.optional(
+    Schema.Struct({ userIds: Repeated(Schema.String, maxItems.ids) })
+  ),
   organizationIdQuery: Schema.optional(Schema.Struct({ organizationId: Schema.String }))
 })
 
 export const ListUsersRequest = Schema.Struct({
   query: Schema.optional(ListQuery),
   sortingColumn: Schema.optional(UserFieldName),
-  queries: Schema.optional(Schema.Array(SearchQuery))
+  queries: OptionalRepeated(SearchQuery, maxItems.filters)
 })
 
 const DetailsResponse = Schema.Struct({ details: Details })

@@ -70,14 +70,23 @@ const toProjectSettings = (request: Type<typeof Api.AddProjectRequest>) => ({
   privateLabelingSetting: indexOf(privateLabelingNames, request.privateLabelingSetting)
 })
 
-/** Absent fields take proto3's defaults, as ZITADEL reads them. */
+/** An empty list as `fallback`, as ZITADEL's API converter reads empty type lists. */
+const orDefault = <N extends string>(names: ReadonlyArray<N> | undefined, fallback: N) =>
+  names === undefined || names.length === 0 ? [fallback] : names
+
+/**
+ * Absent fields take proto3's defaults, as ZITADEL reads them; no response types means CODE and
+ * no grant types AUTHORIZATION_CODE, as ZITADEL's API converter fills them in.
+ */
 const toOidcSettings = (
   request: Type<typeof Api.UpdateOidcAppConfigRequest>
 ): Project.OidcSettings => ({
   oidcVersion: Project.OidcVersion.V1,
   redirectUris: request.redirectUris ?? [],
-  responseTypes: (request.responseTypes ?? []).map((n) => indexOf(responseTypeNames, n)),
-  grantTypes: (request.grantTypes ?? []).map((n) => indexOf(grantTypeNames, n)),
+  responseTypes: orDefault(request.responseTypes, "OIDC_RESPONSE_TYPE_CODE")
+    .map((n) => indexOf(responseTypeNames, n)),
+  grantTypes: orDefault(request.grantTypes, "OIDC_GRANT_TYPE_AUTHORIZATION_CODE")
+    .map((n) => indexOf(grantTypeNames, n)),
   applicationType: indexOf(appTypeNames, request.appType),
   authMethodType: indexOf(authMethodNames, request.authMethodType),
   postLogoutRedirectUris: request.postLogoutRedirectUris ?? [],
