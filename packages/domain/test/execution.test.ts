@@ -163,9 +163,33 @@ describe("Execution › when set", () => {
     expect(eventsOf(setIn(world, svc("a"), []))).toEqual(set())
   })
 
-  it("keeps a removed target when the same list is sent again", () => {
+  it("refuses the same list again once one of its targets is removed [stricter than ZITADEL]",
+    () => {
+      const dead = worldOf([], { "request/a": [targetEntry("t1")] })
+      expect(refusalOf(setIn(dead, svc("a"), [target("t1")]))).toEqual({
+        kind: "NotFound",
+        id: "COMMAND-17e8fq1ggk",
+        message: "Errors.Target.NotFound",
+        detail: "t1"
+      })
+    })
+
+  it("clears an execution whose only target was removed", () => {
     const dead = worldOf([], { "request/a": [targetEntry("t1")] })
-    expect(eventsOf(setIn(dead, svc("a"), [target("t1")]))).toEqual([])
+    expect(eventsOf(setIn(dead, svc("a"), []))).toEqual([{ _tag: "ExecutionSet", entries: [] }])
+  })
+
+  it("refuses to include an execution whose targets were all removed", () => {
+    const world = worldOf(["t2"], {
+      "request/a": [targetEntry("t1")],
+      "request/b": [targetEntry("t2")]
+    })
+    expect(refusalOf(setIn(world, svc("b"), [target("t2"), include(svc("a"))]))).toEqual({
+      kind: "NotFound",
+      id: "COMMAND-slgj0l4cdz",
+      message: "Errors.Execution.IncludeNotFound",
+      detail: "request/a"
+    })
   })
 
   it("refuses a changed list that still names a removed target", () => {

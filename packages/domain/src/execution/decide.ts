@@ -113,11 +113,20 @@ const checkTargetsExist = (entries: ReadonlyArray<ExecutionEntry>, world: Execut
   )
 }
 
+/**
+ * An execution exists while it still runs something: an include, or a target that was not
+ * removed since. This is what the read model lists (it drops removed targets), so an include
+ * can only name an execution that a client can see.
+ */
+const runsSomething = (state: ExecutionState, world: ExecutionWorld): boolean =>
+  exists(state) &&
+  state.entries.some((entry) => entry._tag === "Include" || world.targets.has(entry.targetId))
+
 const checkIncludesExist = (entries: ReadonlyArray<ExecutionEntry>, world: ExecutionWorld) => {
   const ids = entries.flatMap((entry) => entry._tag === "Include" ? [entry.executionId] : [])
   const missing = ids.find((id) => {
     const included = world.executions.get(id)
-    return included === undefined || !exists(included)
+    return included === undefined || !runsSomething(included, world)
   })
   if (missing !== undefined) {
     return Either.left(notFound("COMMAND-slgj0l4cdz", "Errors.Execution.IncludeNotFound", missing))
@@ -140,8 +149,8 @@ export const includeGraphWith = (
 }
 
 /**
- * SetExecution (D.3, D.4): validation, then no event when the stored list equals the new one,
- * then every target and include must exist, then the include graph must stay free of cycles
+ * SetExecution (D.3, D.4): validation, then every target must exist, then no event when the
+ * stored list equals the new one, then every include must exist, then the include graph must stay free of cycles
  * and of chains deeper than ZITADEL allows. Writes the full list; an empty list removes the
  * execution.
  */
@@ -151,9 +160,11 @@ export const decideSetExecution = (
 ): Checked<ReadonlyArray<ExecutionEvent>> =>
   Either.gen(function*() {
     const { id, entries } = yield* validateSetExecution(input, input.world.catalog)
+    // Stricter than ZITADEL, which answers an unchanged list with success even when one of its
+    // targets was removed since: a list naming a removed target is refused either way.
+    yield* checkTargetsExist(entries, input.world)
     if (sameEntries(state.entries, entries)) return []
 
-    yield* checkTargetsExist(entries, input.world)
     yield* checkIncludesExist(entries, input.world)
     yield* checkIncludeGraph(includeGraphWith(input.world.executions, id, entries), id)
 
