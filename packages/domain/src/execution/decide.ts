@@ -150,9 +150,9 @@ export const includeGraphWith = (
 
 /**
  * SetExecution (D.3, D.4): validation, then every target must exist, then no event when the
- * stored list equals the new one, then every include must exist, then the include graph must stay free of cycles
- * and of chains deeper than ZITADEL allows. Writes the full list; an empty list removes the
- * execution.
+ * stored list equals the new one, then every include must exist, then the include graph must
+ * stay free of cycles and of chains deeper than ZITADEL allows. Writes the full list; an empty
+ * list removes the execution.
  */
 export const decideSetExecution = (
   state: ExecutionState,
