@@ -15,6 +15,8 @@ export interface ServerConfig {
   readonly masterKey: Redacted.Redacted<string> | undefined
   /** Where the admin's personal access token is written on first start. */
   readonly adminTokenFile: string
+  /** Failed password checks in a row that lock a user; 0 never locks. */
+  readonly maxPasswordAttempts: number
   readonly logLevel: "debug" | "info" | "warning" | "error"
   readonly logFormat: "logfmt" | "json"
 }
@@ -88,6 +90,12 @@ export const readConfig = (
 
   const adminTokenFile = path.resolve(dataDir, env.CITADEL_ADMIN_TOKEN_FILE ?? "admin.pat")
 
+  const attemptsText = env.CITADEL_MAX_PASSWORD_ATTEMPTS ?? "5"
+  const maxPasswordAttempts = Number(attemptsText)
+  if (!/^\d{1,4}$/.test(attemptsText)) {
+    bad("CITADEL_MAX_PASSWORD_ATTEMPTS", "must be an integer from 0 to 9999", attemptsText)
+  }
+
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase()
   if (!(logLevels as ReadonlyArray<string>).includes(logLevel)) {
     bad("LOG_LEVEL", `must be one of ${logLevels.join(", ")}`, env.LOG_LEVEL)
@@ -106,6 +114,7 @@ export const readConfig = (
     externalUrl,
     masterKey,
     adminTokenFile,
+    maxPasswordAttempts,
     logLevel: logLevel as ServerConfig["logLevel"],
     logFormat: logFormat as ServerConfig["logFormat"]
   })

@@ -31,6 +31,7 @@ import { UserServiceLive } from "./handlers/users.js"
 import { SessionServiceLive } from "./handlers/sessions.js"
 import { Issuer, OidcDiscoveryLive } from "./handlers/discovery.js"
 import { WebKeyServiceLive } from "./handlers/webkeys.js"
+import { LockoutPolicy } from "./lockout.js"
 import { loadOrCreateMasterKey } from "./secrets.js"
 
 /** Every read model the server keeps. */
@@ -89,6 +90,7 @@ export const serverLayer = (config: ServerConfig) =>
     Layer.provide(errorMiddleware),
     Layer.provide(api),
     Layer.provide(Issuer.layer(config)),
+    Layer.provide(LockoutPolicy.layer(config)),
     HttpServer.withLogAddress,
     Layer.provide(NodeHttpServer.layer(createServer, { host: config.host, port: config.port })),
     Layer.provide(Bootstrap.layer(config)),

@@ -14,6 +14,15 @@ describe("readConfig", () => {
     expect(config.externalUrl.href).toBe("http://127.0.0.1:8080/")
     expect(config.databaseUrl).toBeUndefined()
     expect(config.logLevel).toBe("info")
+    expect(config.maxPasswordAttempts).toBe(5)
+  })
+
+  it("reads the lockout limit, 0 meaning never", () => {
+    const never = readConfig({ CITADEL_MAX_PASSWORD_ATTEMPTS: "0" }, cwd)
+    expect(Either.map(never, (c) => c.maxPasswordAttempts)).toEqual(Either.right(0))
+    expect(readConfig({ CITADEL_MAX_PASSWORD_ATTEMPTS: "-1" }, cwd)).toEqual(Either.left([
+      "CITADEL_MAX_PASSWORD_ATTEMPTS must be an integer from 0 to 9999, got \"-1\""
+    ]))
   })
 
   it("reads every setting", () => {

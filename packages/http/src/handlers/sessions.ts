@@ -14,6 +14,7 @@ import { isIP } from "node:net"
 import { timingSafeEqual } from "node:crypto"
 import { CitadelApi } from "../api/Api.js"
 import type * as Api from "../api/sessions.js"
+import { LockoutPolicy } from "../lockout.js"
 import {
   authenticated,
   caller,
@@ -74,6 +75,7 @@ const checksOf = (
     const userId = checks.user === undefined
       ? undefined
       : yield* checkedUserId(principal, checks.user)
+    const { maxPasswordAttempts } = yield* LockoutPolicy
     const metadata = request.metadata === undefined ? undefined : Object.fromEntries(
       Object.entries(request.metadata).map(([key, value]) => [
         key,
@@ -84,7 +86,8 @@ const checksOf = (
       userId,
       password: checks.password === undefined ? undefined : Redacted.make(checks.password.password),
       metadata,
-      lifetime: request.lifetime === undefined ? undefined : Number(request.lifetime)
+      lifetime: request.lifetime === undefined ? undefined : Number(request.lifetime),
+      maxPasswordAttempts
     } satisfies Session.SessionChecks
   })
 
