@@ -149,9 +149,9 @@ describe("User › when added", () => {
     }))).toEqual(refused("AlreadyExists", "COMMAND-k2unb", "Errors.User.AlreadyExists"))
   })
 
-  it("changes the user name, moving the usernames constraint", () => {
-    const events = eventsOf(user(humanAdded).when(Decide.changeUsername, { userName: "ada" }))
-    expect(events).toEqual([{ _tag: "UsernameChanged", userName: "ada" }])
+  it("changes the user name, moving the usernames constraint [kept lower case]", () => {
+    const events = eventsOf(user(humanAdded).when(Decide.changeUsername, { userName: "Ada" }))
+    expect(events).toEqual([{ _tag: "UsernameChanged", userName: "Ada" }])
     const state = [humanAdded].reduce(Identity.evolveUser, Identity.initialUser)
     expect(Identity.userAggregate.constraints(state, events[0]!)).toEqual([
       { action: "remove", type: "usernames", field: "ada@example.com" },

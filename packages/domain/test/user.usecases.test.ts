@@ -114,6 +114,24 @@ describe("User use cases", () => {
       })
     }).pipe(Effect.provide(userTestLayer)))
 
+  it.effect("keeps user names unique ignoring case [login looks them up so]", () =>
+    Effect.gen(function*() {
+      yield* addOrg(orgId)
+      yield* addOrg("org2")
+      yield* addAda()
+      const exit = yield* Effect.exit(User.addMachineUser({
+        ...caller,
+        orgId: "org2",
+        userName: "ADA@Example.com",
+        name: "Robot"
+      }))
+      expect(failure(exit)).toEqual({
+        kind: "AlreadyExists",
+        id: "V3-DKcYh",
+        message: "Errors.User.AlreadyExists"
+      })
+    }).pipe(Effect.provide(userTestLayer)))
+
   it.effect("sets a password, hashed, and checks it", () =>
     Effect.gen(function*() {
       yield* addOrg(orgId)

@@ -278,14 +278,23 @@ export const evolveUser = (state: UserState, event: UserEvent): UserState => {
 
 /**
  * User names are unique per instance (ZITADEL's `usernames` constraint with
- * `userLoginMustBeDomain` off, its default).
+ * `userLoginMustBeDomain` off, its default), ignoring case: login looks names up ignoring case,
+ * so `Minnie` in one org must not shadow `minnie` in another.
  */
 export const userNameConstraint = "usernames"
+
+const userNameKey = (userName: string) => userName.toLowerCase()
+
+const removeUserName = (userName: string): UniqueConstraint => ({
+  action: "remove",
+  type: userNameConstraint,
+  field: userNameKey(userName)
+})
 
 const addUserName = (userName: string): UniqueConstraint => ({
   action: "add",
   type: userNameConstraint,
-  field: userName,
+  field: userNameKey(userName),
   errorId: "V3-DKcYh",
   message: "Errors.User.AlreadyExists"
 })
@@ -298,14 +307,11 @@ const userConstraints = (state: UserState, event: UserEvent): ReadonlyArray<Uniq
     case "UsernameChanged":
       return event.userName === state.userName
         ? []
-        : [
-          { action: "remove", type: userNameConstraint, field: state.userName },
-          addUserName(event.userName)
-        ]
+        : [removeUserName(state.userName), addUserName(event.userName)]
     case "UserRemoved":
       return state.userName === ""
         ? []
-        : [{ action: "remove", type: userNameConstraint, field: state.userName }]
+        : [removeUserName(state.userName)]
     default:
       return []
   }
