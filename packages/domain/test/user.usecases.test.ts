@@ -3,7 +3,7 @@ import { Effect, Exit, Redacted } from "effect"
 import { DomainError } from "../src/kernel/index.js"
 import { User } from "../src/index.js"
 import { MemoryEvents } from "./identityStore.js"
-import { addOrg, instanceId, now, orgId, userTestLayer } from "./userSupport.js"
+import { addOrg, instanceId, now, orgId, orgLifecycle, userTestLayer } from "./userSupport.js"
 
 const caller = { instanceId, creator: "admin" }
 
@@ -111,6 +111,33 @@ describe("User use cases", () => {
         kind: "AlreadyExists",
         id: "V3-DKcYh",
         message: "Errors.User.AlreadyExists"
+      })
+    }).pipe(Effect.provide(userTestLayer)))
+
+  it.effect("refuses a password check once the user's org is deactivated or removed", () =>
+    Effect.gen(function*() {
+      yield* addOrg(orgId)
+      const { userId } = yield* addAda()
+      yield* User.setPassword({ ...caller, userId, password: Redacted.make("Newpass1!") })
+
+      yield* orgLifecycle(orgId, "OrgDeactivated")
+      const inactive = yield* Effect.exit(
+        User.checkPassword(instanceId, userId, Redacted.make("Newpass1!"))
+      )
+      expect(failure(inactive)).toEqual({
+        kind: "PreconditionFailed",
+        id: "USER-0rgIn",
+        message: "Errors.Org.NotActive"
+      })
+
+      yield* orgLifecycle(orgId, "OrgRemoved")
+      const removed = yield* Effect.exit(
+        User.checkPassword(instanceId, userId, Redacted.make("Newpass1!"))
+      )
+      expect(failure(removed)).toEqual({
+        kind: "NotFound",
+        id: "COMMAND-3n77z",
+        message: "Errors.User.NotFound"
       })
     }).pipe(Effect.provide(userTestLayer)))
 

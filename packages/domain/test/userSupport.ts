@@ -37,6 +37,20 @@ export const instanceId = "inst"
 export const orgId = "org1"
 
 /** Writes `org.added` for an org, as the setup or the org service would. */
+/** Appends one org event with no payload fields, such as `OrgRemoved`. */
+export const orgLifecycle = (id: string, tag: "OrgDeactivated" | "OrgReactivated" | "OrgRemoved") =>
+  Effect.flatMap(EventStore, (store) => {
+    const { payload, type } = Identity.orgAggregate.encode({ _tag: tag } as Identity.OrgEvent)
+    return store.append([{
+      aggregate: { instanceId, type: "org", id, owner: id, version: 1 },
+      type,
+      payload,
+      creator: "SYSTEM",
+      createdAt: now,
+      constraints: []
+    }], [])
+  })
+
 export const addOrg = (id: string, name = `org ${id}`) =>
   Effect.flatMap(EventStore, (store) => {
     const { payload, type } = Identity.orgAggregate.encode({ _tag: "OrgAdded", name })

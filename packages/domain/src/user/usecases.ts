@@ -1,7 +1,7 @@
 import { Effect, Either, Redacted } from "effect"
 import type { Loaded } from "../kernel/aggregate.js"
 import type { ObjectDetails } from "../kernel/details.js"
-import { type DomainError, invalidArgument, preconditionFailed } from "../kernel/errors.js"
+import { type DomainError, invalidArgument, notFound, preconditionFailed } from "../kernel/errors.js"
 import { orgAggregate, type OrgState } from "../identity/org.js"
 import { patDefaultScopes, patNeverExpires, patSecretBytes } from "../identity/setup.js"
 import { userAggregate, type UserEvent, type UserState } from "../identity/user.js"
@@ -45,6 +45,18 @@ const orgContext = (instanceId: string, orgId: string) =>
     value: org.state,
     expectations: [expectUnchanged(orgAggregate, instanceId, org)]
   }))
+
+/**
+ * A user of a removed org is gone with it (NotFound, as reading it answers), and one of a
+ * deactivated org may not sign in; both refused before any hash is computed.
+ */
+const requireActiveOrg = (instanceId: string, orgId: string | undefined) =>
+  Effect.flatMap(loadAggregate(orgAggregate, instanceId, orgId ?? ""), (org) =>
+    org.state.status === "active"
+      ? Effect.void
+      : org.state.status === "inactive"
+      ? Effect.fail(preconditionFailed("USER-0rgIn", "Errors.Org.NotActive"))
+      : Effect.fail(notFound("COMMAND-3n77z", "Errors.User.NotFound")))
 
 const newUserId = (given: string | undefined) =>
   given !== undefined && given.trim() !== ""
@@ -346,6 +358,7 @@ export const checkPassword = (
     const loaded = yield* loadUser(instanceId, userId)
     const refusal = Decide.passwordCheckRefusal(loaded.state)
     if (refusal !== undefined) return yield* Effect.fail(refusal)
+    yield* requireActiveOrg(instanceId, loaded.owner)
 
     const hasher = yield* PasswordHasher
     const matched = yield* hasher.verify(loaded.state.encodedHash, password)
