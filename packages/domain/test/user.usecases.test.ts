@@ -114,7 +114,7 @@ describe("User use cases", () => {
       })
     }).pipe(Effect.provide(userTestLayer)))
 
-  it.effect("refuses a password check once the user's org is deactivated or removed", () =>
+  it.effect("refuses sign-in in a deactivated or removed org, and writes once removed", () =>
     Effect.gen(function*() {
       yield* addOrg(orgId)
       const { userId } = yield* addAda()
@@ -135,6 +135,14 @@ describe("User use cases", () => {
         User.checkPassword(instanceId, userId, Redacted.make("Newpass1!"))
       )
       expect(failure(removed)).toEqual({
+        kind: "NotFound",
+        id: "COMMAND-3n77z",
+        message: "Errors.User.NotFound"
+      })
+      const written = yield* Effect.exit(
+        User.setPassword({ ...caller, userId, password: Redacted.make("Other1pass!") })
+      )
+      expect(failure(written)).toEqual({
         kind: "NotFound",
         id: "COMMAND-3n77z",
         message: "Errors.User.NotFound"

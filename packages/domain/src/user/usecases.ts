@@ -56,7 +56,7 @@ const requireActiveOrg = (instanceId: string, orgId: string | undefined) =>
       ? Effect.void
       : org.state.status === "inactive"
       ? Effect.fail(preconditionFailed("USER-0rgIn", "Errors.Org.NotActive"))
-      : Effect.fail(notFound("COMMAND-3n77z", "Errors.User.NotFound")))
+      : Effect.fail(userNotFound()))
 
 const newUserId = (given: string | undefined) =>
   given !== undefined && given.trim() !== ""
@@ -74,15 +74,25 @@ const onUser = <C = undefined, R = never>(
     R
   >
 ) =>
-  execute<UserState, UserEvent, C, R>({
-    aggregate: userAggregate,
-    instanceId: caller.instanceId,
-    aggregateId: userId,
-    owner,
-    creator: caller.creator,
-    ...(context === undefined ? {} : { context }),
-    decide
+  Effect.gen(function*() {
+    // A user of a removed org is gone with it: nothing more is written to it.
+    const existing = yield* loadUser(caller.instanceId, userId)
+    if (existing.owner !== undefined) {
+      const org = yield* loadAggregate(orgAggregate, caller.instanceId, existing.owner)
+      if (org.state.status === "removed") return yield* Effect.fail(userNotFound())
+    }
+    return yield* execute<UserState, UserEvent, C, R>({
+      aggregate: userAggregate,
+      instanceId: caller.instanceId,
+      aggregateId: userId,
+      owner,
+      creator: caller.creator,
+      ...(context === undefined ? {} : { context }),
+      decide
+    })
   })
+
+const userNotFound = () => notFound("COMMAND-3n77z", "Errors.User.NotFound")
 
 // Humans ------------------------------------------------------------------------------------
 
