@@ -1,7 +1,12 @@
 import { Effect, Either, Redacted } from "effect"
 import type { Loaded } from "../kernel/aggregate.js"
 import type { ObjectDetails } from "../kernel/details.js"
-import { type DomainError, invalidArgument, notFound, preconditionFailed } from "../kernel/errors.js"
+import {
+  type DomainError,
+  invalidArgument,
+  notFound,
+  preconditionFailed
+} from "../kernel/errors.js"
 import { orgAggregate, type OrgState } from "../identity/org.js"
 import { patDefaultScopes, patNeverExpires, patSecretBytes } from "../identity/setup.js"
 import { userAggregate, type UserEvent, type UserState } from "../identity/user.js"
