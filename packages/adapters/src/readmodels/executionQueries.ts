@@ -10,9 +10,8 @@ import {
   orderBy,
   type Page,
   type Pagination,
-  resolvePagination,
+  resolveSearch,
   selectPage,
-  sortColumnOf,
   toDate,
   toNumber
 } from "./search.js"
@@ -135,11 +134,12 @@ export const searchExecutions = (
 ): Effect.Effect<Page<ExecutionView>, DomainError | SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { asc, limit, offset } = yield* resolvePagination(request)
-    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "creationDate")
-    const conditions = yield* Effect.forEach(
-      request.filters ?? [],
-      (filter) => filterCondition(sql, filter)
+    const { asc, column, conditions, limit, offset } = yield* resolveSearch(
+      sql,
+      request,
+      sortColumn,
+      "creationDate",
+      filterCondition
     )
     const where = sql.and([sql`e.instance_id = ${instanceId}`, ...conditions])
     // The lateral aggregate yields NULL for an execution without entries, which drops it.

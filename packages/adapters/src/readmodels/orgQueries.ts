@@ -12,9 +12,8 @@ import {
   orderBy,
   type Page,
   type Pagination,
-  resolvePagination,
+  resolveSearch,
   selectPage,
-  sortColumnOf,
   textFilter,
   type TextFilterMethod,
   toDate,
@@ -117,11 +116,12 @@ export const searchOrgs = (
 ): Effect.Effect<Page<OrgView>, DomainError | SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { asc, limit, offset } = yield* resolvePagination(request)
-    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "id")
-    const conditions = yield* Effect.forEach(
-      request.filters ?? [],
-      (filter) => filterCondition(sql, filter)
+    const { asc, column, conditions, limit, offset } = yield* resolveSearch(
+      sql,
+      request,
+      sortColumn,
+      "id",
+      filterCondition
     )
     const ids = request.visibleOrgIds
     const visible = ids === undefined ? [] : [inIds(sql, "id", ids)]

@@ -161,6 +161,31 @@ export const sortColumnOf = <K extends string>(
     : Effect.succeed(column)
 }
 
+/**
+ * What every search resolves before it queries: the paging, the sort column (its default when
+ * none is asked for) and one SQL condition per filter. Fails with InvalidArgument on any of them.
+ */
+export const resolveSearch = <F, K extends string>(
+  sql: Statement.Constructor,
+  request: Pagination & {
+    readonly sortingColumn?: K | undefined
+    readonly filters?: ReadonlyArray<F> | undefined
+  },
+  columns: Readonly<Record<K, string>>,
+  defaultColumn: K,
+  condition: (sql: Statement.Constructor, filter: F) => Effect.Effect<
+    Statement.Fragment,
+    DomainError
+  >
+) =>
+  Effect.gen(function*() {
+    const pagination = yield* resolvePagination(request)
+    const column = yield* sortColumnOf(columns, request.sortingColumn ?? defaultColumn)
+    const conditions = yield* Effect.forEach(request.filters ?? [], (filter) =>
+      condition(sql, filter))
+    return { ...pagination, column, conditions }
+  })
+
 /** `ORDER BY` direction as a fixed keyword, never built from input text. */
 export const direction = (sql: Statement.Constructor, asc: boolean): Statement.Fragment =>
   asc ? sql.literal("ASC") : sql.literal("DESC")

@@ -11,9 +11,8 @@ import {
   orderBy,
   type Page,
   type Pagination,
-  resolvePagination,
+  resolveSearch,
   selectPage,
-  sortColumnOf,
   textFilter,
   type TextFilterMethod,
   toDate,
@@ -156,11 +155,12 @@ export const searchTargets = (
 ): Effect.Effect<Page<TargetView>, DomainError | SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { asc, limit, offset } = yield* resolvePagination(request)
-    const column = yield* sortColumnOf(sortColumn, request.sortingColumn ?? "creationDate")
-    const conditions = yield* Effect.forEach(
-      request.filters ?? [],
-      (filter) => filterCondition(sql, filter)
+    const { asc, column, conditions, limit, offset } = yield* resolveSearch(
+      sql,
+      request,
+      sortColumn,
+      "creationDate",
+      filterCondition
     )
     const where = sql.and([sql`instance_id = ${instanceId}`, ...conditions])
     return yield* selectPage(sql, {
